@@ -1,0 +1,74 @@
+"""Turn what a user names (a file, a folder, a URL, stdin) into extractions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from claimdesk.core.decoding import kind_from_content_type
+from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
+from claimdesk.core.extraction import Extraction, extract, fetch_url
+
+Kind = Literal["text", "markdown", "html"]
+INGESTIBLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True)
+class LoadedInput:
+    name: str
+    extraction: Extraction
+    raw: bytes
+    url: str | None
+    content_type: str | None
+
+
+def is_url(name: str) -> bool:
+    return name.startswith(("http://", "https://"))
+
+
+def read_file(path: Path) -> bytes:
+    """Read a file, refusing anything over the input limit before reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size > MAX_INPUT_BYTES:
+        raise InputError(
+            f"{path} is {size / 1e6:.1f} MB; the limit is {MAX_INPUT_BYTES / 1e6:.0f} MB"
+        )
+    if path.is_dir():
+        raise InputError(f"{path} is a folder")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def load(name: str, *, kind: Kind | None = None) -> LoadedInput:
+    """Load and extract one file path or URL. Raises InputError."""
+    if is_url(name):
+        fetched = fetch_url(name)
+        extraction = extract(
+            fetched.data,
+            kind=kind or kind_from_content_type(fetched.content_type),
+            url=fetched.final_url,
+        )
+        return LoadedInput(name, extraction, fetched.data, fetched.final_url, fetched.content_type)
+    path = Path(name)
+    data = read_file(path)
+    extraction = extract(data, kind=kind, filename=path.name)
+    return LoadedInput(name, extraction, data, None, None)
+
+
+def expand(names: list[str]) -> Iterator[str]:
+    """Each name as given; a folder gives its ingestible files, sorted, recursively."""
+    for name in names:
+        path = Path(name)
+        if not is_url(name) and path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in INGESTIBLE_SUFFIXES:
+                    yield str(child)
+        else:
+            yield name

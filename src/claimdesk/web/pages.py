@@ -1,0 +1,61 @@
+"""HTML pages: the article list, an article with its claims, and the health check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from claimdesk.services import articles
+from claimdesk.web.deps import DatabaseDep, SessionDep
+from claimdesk.web.rendering import highlight_segments, render
+
+router = APIRouter()
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz(db: DatabaseDep) -> JSONResponse:
+    try:
+        ok = db.ping()
+    except SQLAlchemyError:
+        ok = False
+    status = 200 if ok else 503
+    return JSONResponse({"status": "ok" if ok else "database unreachable"}, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep) -> HTMLResponse:
+    return render(request, "home.html", {"articles": articles.list_articles(session)})
+
+
+def _article_page(
+    request: Request, session: SessionDep, article_id: int, claim_id: int | None
+) -> HTMLResponse:
+    try:
+        view = articles.get_article(session, article_id)
+    except articles.ArticleNotFound:
+        raise HTTPException(404, "No such article") from None
+    selected = None
+    if claim_id is not None:
+        selected = next((c for c in view.claims if c.id == claim_id), None)
+        if selected is None:
+            raise HTTPException(404, "No such claim in this article")
+    context = {
+        "view": view,
+        "segments": highlight_segments(view.version.text, view.claims),
+        "selected": selected,
+    }
+    return render(request, "article.html", context, block="claim_detail")
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, session: SessionDep, article_id: int) -> HTMLResponse:
+    return _article_page(request, session, article_id, None)
+
+
+@router.get("/articles/{article_id}/claims/{claim_id}", response_class=HTMLResponse)
+def claim_detail(
+    request: Request, session: SessionDep, article_id: int, claim_id: int
+) -> HTMLResponse:
+    """The article with one claim open; htmx gets only the detail panel."""
+    return _article_page(request, session, article_id, claim_id)

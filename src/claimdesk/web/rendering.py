@@ -1,0 +1,74 @@
+"""Templates, and the pieces of rendering that pages share (fragments, highlights)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from claimdesk.resources import templates_dir
+from claimdesk.store.models import Claim
+
+
+def make_templates() -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(templates_dir()))
+    templates.env.globals["score_band"] = score_band
+    return templates
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render the whole page, or only ``block`` when htmx asks for a fragment."""
+    templates: Jinja2Blocks = request.app.state.templates
+    kwargs: dict[str, Any] = {"status_code": status_code}
+    if block is not None and is_htmx(request):
+        kwargs["block_name"] = block
+    response: HTMLResponse = templates.TemplateResponse(request, template, context, **kwargs)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def score_band(score: float) -> str:
+    if score >= 0.75:
+        return "high"
+    if score >= 0.5:
+        return "medium"
+    return "low"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of article text; ``claim`` is the innermost claim covering it, if any."""
+
+    text: str
+    claim: Claim | None
+    depth: int
+
+
+def highlight_segments(text: str, claims: list[Claim]) -> list[Segment]:
+    """Cut ``text`` at every claim boundary so overlapping spans can all be shown."""
+    cuts = {0, len(text)}
+    for claim in claims:
+        cuts.add(max(0, min(claim.start, len(text))))
+        cuts.add(max(0, min(claim.end, len(text))))
+    points = sorted(cuts)
+    segments: list[Segment] = []
+    for left, right in itertools.pairwise(points):
+        covering = [c for c in claims if c.start <= left and right <= c.end]
+        innermost = min(covering, key=lambda c: (c.end - c.start, c.start), default=None)
+        segments.append(Segment(text[left:right], innermost, len(covering)))
+    return segments
