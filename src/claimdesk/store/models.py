@@ -46,7 +46,7 @@ def _created() -> Any:
 class DeskSettings(SQLModel, table=True):
     """One desk per database: who publishes the fact-checks and with which scale."""
 
-    __tablename__: ClassVar[str] = "desk_settings"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "desk_settings"
     id: int | None = Field(default=None, primary_key=True)
     organisation_name: str = Field(default="claimdesk", max_length=200)
     organisation_url: str | None = Field(default=None, max_length=2000)
@@ -56,7 +56,7 @@ class DeskSettings(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "auth_user"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "auth_user"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     email: str = Field(max_length=320, unique=True, index=True)
@@ -69,7 +69,7 @@ class User(SQLModel, table=True):
 
 
 class AuthSession(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "auth_session"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "auth_session"
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=128, unique=True)
     user_id: int = Field(foreign_key="auth_user.id", index=True)
@@ -80,7 +80,7 @@ class AuthSession(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "auth_api_token"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "auth_api_token"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     user_id: int = Field(foreign_key="auth_user.id", index=True)
@@ -93,7 +93,7 @@ class ApiToken(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "auth_login_attempt"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "auth_login_attempt"
     __table_args__ = (Index("ix_auth_login_attempt_email_created", "email", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320)
@@ -103,7 +103,7 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class Article(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "article"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "article"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     url: str | None = Field(default=None, max_length=2000, index=True)
@@ -121,7 +121,7 @@ class Article(SQLModel, table=True):
 class ArticleVersion(SQLModel, table=True):
     """One ingested version of an article's text; all claim offsets refer to ``text``."""
 
-    __tablename__: ClassVar[str] = "article_version"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "article_version"
     __table_args__ = (UniqueConstraint("article_id", "number"),)
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
@@ -140,7 +140,7 @@ class ArticleVersion(SQLModel, table=True):
 
 
 class Claimant(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "claimant"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "claimant"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     name: str = Field(max_length=300, unique=True)
@@ -149,7 +149,7 @@ class Claimant(SQLModel, table=True):
 
 
 class Claim(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "claim"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "claim"
     __table_args__ = (Index("ix_claim_status_score", "status", "score"),)
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
@@ -177,7 +177,7 @@ class Claim(SQLModel, table=True):
 
 
 class ClaimLink(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "claim_link"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "claim_link"
     __table_args__ = (UniqueConstraint("from_claim_id", "to_claim_id"),)
     id: int | None = Field(default=None, primary_key=True)
     from_claim_id: int = Field(foreign_key="claim.id")
@@ -188,19 +188,19 @@ class ClaimLink(SQLModel, table=True):
 
 
 class Tag(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "tag"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "tag"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
 
 
 class ClaimTag(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "claim_tag"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "claim_tag"
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, index=True)
 
 
 class Comment(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "comment"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "comment"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     claim_id: int = Field(foreign_key="claim.id", index=True)
@@ -210,7 +210,7 @@ class Comment(SQLModel, table=True):
 
 
 class Assignment(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "assignment"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "assignment"
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
     user_id: int = Field(foreign_key="auth_user.id", index=True)
@@ -222,7 +222,7 @@ class Assignment(SQLModel, table=True):
 class Source(SQLModel, table=True):
     """A document, statement, dataset or earlier fact-check in the source library."""
 
-    __tablename__: ClassVar[str] = "source"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "source"
     __table_args__ = (UniqueConstraint("collection", "identity"),)
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
@@ -250,7 +250,7 @@ class Source(SQLModel, table=True):
 
 
 class Passage(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "passage"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "passage"
     __table_args__ = (UniqueConstraint("source_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
@@ -261,7 +261,7 @@ class Passage(SQLModel, table=True):
 
 
 class Evidence(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "evidence"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "evidence"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     claim_id: int = Field(foreign_key="claim.id", index=True)
@@ -279,7 +279,7 @@ class Evidence(SQLModel, table=True):
 
 
 class RatingScale(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "rating_scale"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "rating_scale"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     name: str = Field(max_length=200, unique=True)
@@ -289,7 +289,7 @@ class RatingScale(SQLModel, table=True):
 
 
 class RatingLabel(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "rating_label"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "rating_label"
     __table_args__ = (UniqueConstraint("scale_id", "name"),)
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
@@ -305,7 +305,7 @@ class RatingLabel(SQLModel, table=True):
 class Verdict(SQLModel, table=True):
     """One decision on a claim; a correction is a new verdict that supersedes the old."""
 
-    __tablename__: ClassVar[str] = "verdict"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "verdict"
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
     claim_id: int = Field(foreign_key="claim.id", index=True)
@@ -327,7 +327,7 @@ class Verdict(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """The append-only audit log."""
 
-    __tablename__: ClassVar[str] = "event"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "event"
     __table_args__ = (Index("ix_event_entity", "entity_type", "entity_id"),)
     id: int | None = Field(default=None, primary_key=True)
     actor_type: str = Field(default="system", max_length=20)  # user / token / system

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -37,9 +37,9 @@ def render(
     kwargs: dict[str, Any] = {"status_code": status_code}
     if block is not None and is_htmx(request):
         kwargs["block_name"] = block
-    response: HTMLResponse = templates.TemplateResponse(request, template, context, **kwargs)
+    response = templates.TemplateResponse(request, template, context, **kwargs)
     response.headers["Vary"] = "HX-Request"
-    return response
+    return cast(HTMLResponse, response)  # Jinja2Blocks returns an HTMLResponse subclass
 
 
 def score_band(score: float) -> str:

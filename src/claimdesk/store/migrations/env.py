@@ -9,7 +9,7 @@ from claimdesk.store.search_index import is_search_index_table
 target_metadata = SQLModel.metadata
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj, name, type_, reflected, compare_to):
     return not (type_ == "table" and is_search_index_table(name))
 
 

@@ -1,0 +1,235 @@
+"""The `claimdesk` command: a thin shell over the services.
+
+stdout carries only the requested output; progress and logs go to stderr.
+Exit codes: 0 success, 1 bad input or a failed operation, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Literal
+
+import typer
+
+from claimdesk.config import Settings
+from claimdesk.core.errors import InputError
+from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction, extract
+from claimdesk.progress import Progress
+from claimdesk.services import articles, demo, inputs
+from claimdesk.services.events import SYSTEM
+from claimdesk.store.database import Database
+from claimdesk.store.engine import DatabaseUrlError
+
+app = typer.Typer(
+    name="claimdesk",
+    help="claimdesk: a fact-checking and claims-tracking workbench.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+InputKind = Literal["text", "markdown", "html"]
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def fail(message: str) -> typer.Exit:
+    err(f"error: {message}")
+    return typer.Exit(1)
+
+
+def open_database() -> Database:
+    settings = Settings.from_env()
+    try:
+        return Database.open(settings.database_url)
+    except DatabaseUrlError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command("extract")
+def extract_command(
+    source: Annotated[str, typer.Argument(help="A file path, an http(s) URL, or - for stdin.")],
+    output_format: Annotated[
+        str, typer.Option("--format", help="json (one object) or table.")
+    ] = "json",
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            help=f"Print claims scoring at least this; default {DECISION_THRESHOLD} "
+            "(the decision threshold). 0 prints every candidate.",
+        ),
+    ] = None,
+    from_kind: Annotated[
+        str | None, typer.Option("--from", help="Input type: text, markdown or html.")
+    ] = None,
+) -> None:
+    """Clean an article and print its claims; needs no database.
+
+    Example: claimdesk extract article.html --format table --min-score 0.3
+    """
+    if output_format not in ("json", "table"):
+        raise typer.BadParameter("choose json or table", param_hint="--format")
+    kind = _kind(from_kind)
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(inputs.MAX_INPUT_BYTES + 1)
+            if len(data) > inputs.MAX_INPUT_BYTES:
+                raise InputError(
+                    f"standard input is over the {inputs.MAX_INPUT_BYTES // 1_000_000} MB limit"
+                )
+            extraction = extract(data, kind=kind)
+        else:
+            extraction = inputs.load(source, kind=kind).extraction
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    threshold = DECISION_THRESHOLD if min_score is None else min_score
+    if output_format == "json":
+        json.dump(extraction.to_dict(min_score=threshold), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        _print_table(extraction, threshold)
+
+
+def _kind(value: str | None) -> InputKind | None:
+    if value is None:
+        return None
+    if value not in ("text", "markdown", "html"):
+        raise typer.BadParameter("choose text, markdown or html", param_hint="--from")
+    return value  # type: ignore[return-value]
+
+
+def _print_table(extraction: Extraction, threshold: float) -> None:
+    rows = [c for c in extraction.claims if c.score >= threshold]
+    print(f"{'score':>5}  {'span':>11}  claim")
+    for claim in rows:
+        span = f"{claim.start}-{claim.end}"
+        quote = claim.quote if len(claim.quote) <= 100 else claim.quote[:99] + "…"
+        print(f"{claim.score:5.2f}  {span:>11}  {quote}")
+        if claim.reasons:
+            print(f"{'':5}  {'':>11}  ({', '.join(claim.reasons)})")
+
+
+@app.command("ingest")
+def ingest_command(
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, folders or http(s) URLs; - reads a URL list.")
+    ],
+    from_kind: Annotated[
+        str | None, typer.Option("--from", help="Input type: text, markdown or html.")
+    ] = None,
+) -> None:
+    """Store articles and their claims in the database.
+
+    Example: claimdesk ingest ../shared/fixtures/seed-article.txt articles/ https://example.org/a
+    """
+    kind = _kind(from_kind)
+    names = list(inputs.expand(_with_stdin_list(sources)))
+    if not names:
+        raise fail("nothing to ingest: no files found")
+    db = open_database()
+    failures = 0
+    progress = Progress(total=len(names), label="ingest")
+    try:
+        for name in names:
+            try:
+                loaded = inputs.load(name, kind=kind)
+                with db.session() as session:
+                    result = articles.ingest(
+                        session,
+                        extraction=loaded.extraction,
+                        actor=SYSTEM,
+                        url=loaded.url,
+                        raw=loaded.raw,
+                        content_type=loaded.content_type,
+                    )
+                article_id = result.article.id
+                state = "stored" if result.created else "unchanged"
+                progress.note(f"{name}: {state}, article {article_id}, {len(result.claims)} claims")
+                print(f"{article_id}\t{len(result.claims)}\t{state}\t{name}")
+            except InputError as exc:
+                failures += 1
+                progress.note(f"{name}: failed: {exc}")
+            progress.advance()
+    finally:
+        progress.close()
+        db.close()
+    err(f"ingested {len(names) - failures} of {len(names)}; {failures} failed")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _with_stdin_list(sources: list[str]) -> list[str]:
+    names: list[str] = []
+    for source in sources:
+        if source == "-":
+            names.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            names.append(source)
+    return names
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Load the demo desk into the configured database (a second run changes nothing).
+
+    Example: CLAIMDESK_DATABASE_URL=sqlite:///var/claimdesk.db claimdesk demo
+    """
+    db = open_database()
+    try:
+        with db.session() as session:
+            result = demo.load_demo(session, actor=SYSTEM)
+    finally:
+        db.close()
+    if result.articles_created:
+        err(f"demo loaded: {result.articles_created} article, {result.claims_created} claims")
+    else:
+        err("demo already loaded; nothing changed")
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create or upgrade the database schema to the newest migration.
+
+    Example: CLAIMDESK_DATABASE_URL=postgresql://postgres@127.0.0.1/claimdesk claimdesk migrate
+    """
+    db = open_database()
+    db.close()
+    err("database is up to date")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+) -> None:
+    """Serve the web app (never loads the demo by itself).
+
+    Example: claimdesk serve --host 0.0.0.0 --port 8080
+    """
+    import uvicorn
+
+    db = open_database()  # migrate once before the workers start
+    db.close()
+    err(f"claimdesk serving on http://{host}:{port}/")
+    uvicorn.run(
+        "claimdesk.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        factory=False,
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Test data that goes through the real write path (services), never straight into tables."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from claimdesk.core.extraction import ClaimSpan, Extraction
+from claimdesk.services import articles
+from claimdesk.services.events import SYSTEM
+
+ARTICLE_TEXT = (
+    "The city council approved a budget of 12.5 million euros on 3 March 2026.\n\n"
+    "Councillor Ana Ruiz said the new tram line will cost 40% more than planned.\n\n"
+    "What a wonderful day for the city."
+)
+
+
+def span(text: str, quote: str, score: float, *, claimant: str | None = None) -> ClaimSpan | None:
+    start = text.find(quote)
+    if start < 0:
+        return None
+    return ClaimSpan(start, start + len(quote), quote, quote, claimant, score, ("quantity",))
+
+
+def make_extraction(text: str = ARTICLE_TEXT, title: str = "Council budget") -> Extraction:
+    """The council article's three claims; a changed ``text`` keeps those still in it."""
+    claims = [
+        span(
+            text, "The city council approved a budget of 12.5 million euros on 3 March 2026.", 0.9
+        ),
+        span(
+            text,
+            "the new tram line will cost 40% more than planned",
+            0.8,
+            claimant="Councillor Ana Ruiz",
+        ),
+        span(text, "What a wonderful day for the city.", 0.1),
+    ]
+    kept = [c for c in claims if c is not None]
+    return Extraction(title=title, text=text, claims=kept, metadata={"publisher": "Gazette"})
+
+
+def ingest_article(
+    session: Session, *, text: str = ARTICLE_TEXT, url: str | None = None
+) -> articles.IngestResult:
+    return articles.ingest(session, extraction=make_extraction(text), actor=SYSTEM, url=url)

@@ -1,0 +1,120 @@
+"""The command line as a user runs it: a real process, real files, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_path
+
+
+def run(
+    *args: str, db: Path | None = None, stdin: str | bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ)
+    if db is not None:
+        env["CLAIMDESK_DATABASE_URL"] = f"sqlite:///{db}"
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(
+        [sys.executable, "-m", "claimdesk", *args],
+        env=env,
+        input=data,
+        capture_output=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("extract", "ingest", "demo", "serve", "migrate"):
+        assert command in result.stdout.decode()
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest", "demo", "serve", "migrate"])
+def test_every_command_help_has_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "Example:" in result.stdout.decode()
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("no-such-command").returncode == 2
+    assert run("extract", "x.txt", "--format", "xml").returncode == 2
+
+
+def test_extract_needs_no_database(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("The council approved a budget of 12.5 million euros in March 2026.\n")
+    result = run("extract", str(article), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "var").exists()
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"title", "metadata", "text", "claims"}
+
+
+def test_extract_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("extract", str(tmp_path / "nope.txt"))
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert b"error:" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_demo_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    first = run("demo", db=db)
+    assert first.returncode == 0, first.stderr
+    assert b"demo loaded" in first.stderr
+    assert first.stdout == b""
+    second = run("demo", db=db)
+    assert second.returncode == 0
+    assert b"nothing changed" in second.stderr
+
+
+def test_ingest_prints_article_and_claim_counts(tmp_path: Path) -> None:
+    seed = shared_path("fixtures", "seed-article.txt")
+    db = tmp_path / "ingest.db"
+    result = run("ingest", str(seed), db=db)
+    assert result.returncode == 0, result.stderr
+    article_id, claims, state, name = result.stdout.decode().strip().split("\t")
+    assert (article_id, state, name) == ("1", "stored", str(seed))
+    assert int(claims) >= 5
+    again = run("ingest", str(seed), db=db)
+    assert again.stdout.decode().split("\t")[2] == "unchanged"
+
+
+def test_ingest_reports_failures_and_keeps_going(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("The mayor said the bridge cost 4 million euros in 2024.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    result = run(
+        "ingest", str(empty), str(tmp_path / "missing.txt"), str(good), db=tmp_path / "x.db"
+    )
+    assert result.returncode == 1
+    lines = result.stdout.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(str(good))
+    stderr = result.stderr.decode()
+    assert "empty.txt: failed" in stderr
+    assert "missing.txt: failed" in stderr
+    assert "ingested 1 of 3; 2 failed" in stderr
+
+
+def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    env_db = "mysql://root@localhost/x"
+    result = subprocess.run(
+        [sys.executable, "-m", "claimdesk", "demo"],
+        env={**os.environ, "CLAIMDESK_DATABASE_URL": env_db},
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert b"unsupported database URL" in result.stderr
+    assert b"Traceback" not in result.stderr
