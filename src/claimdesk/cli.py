@@ -12,14 +12,13 @@ from typing import Annotated, Literal
 
 import typer
 
-from claimdesk.config import Settings
-from claimdesk.core.errors import InputError
+from claimdesk import cli_accounts
+from claimdesk.cli_support import err, fail, open_database
+from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction, extract
 from claimdesk.progress import Progress
 from claimdesk.services import articles, demo, inputs
 from claimdesk.services.events import SYSTEM
-from claimdesk.store.database import Database
-from claimdesk.store.engine import DatabaseUrlError
 
 app = typer.Typer(
     name="claimdesk",
@@ -30,24 +29,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+cli_accounts.register(app)
+
 InputKind = Literal["text", "markdown", "html"]
-
-
-def err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def fail(message: str) -> typer.Exit:
-    err(f"error: {message}")
-    return typer.Exit(1)
-
-
-def open_database() -> Database:
-    settings = Settings.from_env()
-    try:
-        return Database.open(settings.database_url)
-    except DatabaseUrlError as exc:
-        raise fail(str(exc)) from None
 
 
 @app.command("extract")
@@ -77,10 +61,10 @@ def extract_command(
     kind = _kind(from_kind)
     try:
         if source == "-":
-            data = sys.stdin.buffer.read(inputs.MAX_INPUT_BYTES + 1)
-            if len(data) > inputs.MAX_INPUT_BYTES:
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
                 raise InputError(
-                    f"standard input is over the {inputs.MAX_INPUT_BYTES // 1_000_000} MB limit"
+                    f"standard input is over the {MAX_INPUT_BYTES // 1_000_000} MB limit"
                 )
             extraction = extract(data, kind=kind)
         else:
@@ -177,6 +161,9 @@ def _with_stdin_list(sources: list[str]) -> list[str]:
 def demo_command() -> None:
     """Load the demo desk into the configured database (a second run changes nothing).
 
+    On a database without users it creates demo admin, editor, reviewer and researcher
+    accounts with random passwords and prints `email password` lines, once.
+
     Example: CLAIMDESK_DATABASE_URL=sqlite:///var/claimdesk.db claimdesk demo
     """
     db = open_database()
@@ -185,6 +172,10 @@ def demo_command() -> None:
             result = demo.load_demo(session, actor=SYSTEM)
     finally:
         db.close()
+    for email, password in result.accounts:
+        print(f"{email} {password}")
+    if result.accounts:
+        err("demo accounts created (shown once): sign in with one of the lines above")
     if result.articles_created:
         err(f"demo loaded: {result.articles_created} article, {result.claims_created} claims")
     else:

@@ -20,21 +20,21 @@ def test_healthz_answers_with_the_database_reachable(client: TestClient) -> None
     assert response.json() == {"status": "ok"}
 
 
-def test_home_lists_articles_with_claim_counts(client: TestClient, db: Database) -> None:
+def test_home_lists_articles_with_claim_counts(reader: TestClient, db: Database) -> None:
     article_id, _ = _article(db)
-    html = client.get("/").text
+    html = reader.get("/").text
     assert f'href="/articles/{article_id}"' in html
     assert "Council budget" in html
     assert re.search(r'<td class="num">3</td>', html)
 
 
-def test_home_without_articles_says_how_to_add_one(client: TestClient) -> None:
-    assert "claimdesk ingest" in client.get("/").text
+def test_home_without_articles_says_how_to_add_one(reader: TestClient) -> None:
+    assert "claimdesk ingest" in reader.get("/").text
 
 
-def test_article_page_highlights_every_claim_span(client: TestClient, db: Database) -> None:
+def test_article_page_highlights_every_claim_span(reader: TestClient, db: Database) -> None:
     article_id, claim_ids = _article(db)
-    response = client.get(f"/articles/{article_id}")
+    response = reader.get(f"/articles/{article_id}")
     assert response.status_code == 200
     for claim_id in claim_ids:
         assert f'data-claim-id="{claim_id}"' in response.text
@@ -42,18 +42,18 @@ def test_article_page_highlights_every_claim_span(client: TestClient, db: Databa
     assert response.headers["vary"] == "HX-Request"
 
 
-def test_claim_detail_is_a_full_page_without_htmx(client: TestClient, db: Database) -> None:
+def test_claim_detail_is_a_full_page_without_htmx(reader: TestClient, db: Database) -> None:
     article_id, claim_ids = _article(db)
-    response = client.get(f"/articles/{article_id}/claims/{claim_ids[1]}")
+    response = reader.get(f"/articles/{article_id}/claims/{claim_ids[1]}")
     assert response.status_code == 200
     assert "<html" in response.text
     assert "Councillor Ana Ruiz" in response.text
     assert 'class="claim-hl score-high selected"' in response.text
 
 
-def test_claim_detail_is_only_the_panel_for_htmx(client: TestClient, db: Database) -> None:
+def test_claim_detail_is_only_the_panel_for_htmx(reader: TestClient, db: Database) -> None:
     article_id, claim_ids = _article(db)
-    response = client.get(
+    response = reader.get(
         f"/articles/{article_id}/claims/{claim_ids[1]}", headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
@@ -64,25 +64,25 @@ def test_claim_detail_is_only_the_panel_for_htmx(client: TestClient, db: Databas
     assert "Councillor Ana Ruiz" in body
 
 
-def test_unknown_article_and_claim_are_404(client: TestClient, db: Database) -> None:
+def test_unknown_article_and_claim_are_404(reader: TestClient, db: Database) -> None:
     article_id, _ = _article(db)
-    assert client.get("/articles/999999").status_code == 404
-    assert client.get(f"/articles/{article_id}/claims/999999").status_code == 404
+    assert reader.get("/articles/999999").status_code == 404
+    assert reader.get(f"/articles/{article_id}/claims/999999").status_code == 404
 
 
-def test_pages_carry_no_inline_scripts_or_handlers(client: TestClient, db: Database) -> None:
+def test_pages_carry_no_inline_scripts_or_handlers(reader: TestClient, db: Database) -> None:
     article_id, claim_ids = _article(db)
     for path in ("/", f"/articles/{article_id}", f"/articles/{article_id}/claims/{claim_ids[0]}"):
-        html = client.get(path).text
+        html = reader.get(path).text
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag, tag
         assert not re.search(r"\son[a-z]+\s*=", html), path
         assert "javascript:" not in html
 
 
-def test_htmx_is_served_from_our_own_static_route(client: TestClient) -> None:
-    html = client.get("/").text
+def test_htmx_is_served_from_our_own_static_route(reader: TestClient, client: TestClient) -> None:
+    html = reader.get("/").text
     assert '/static/vendor/htmx.min.js"' in html
-    response = client.get("/static/vendor/htmx.min.js")
+    response = client.get("/static/vendor/htmx.min.js")  # no login needed
     assert response.status_code == 200
     assert "htmx" in response.text[:2000]

@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from claimdesk.core.extraction import extract
+from claimdesk.core.permissions import Role
 from claimdesk.resources import fixtures_dir
-from claimdesk.services import articles
+from claimdesk.services import accounts, articles
 from claimdesk.services.events import Actor
+from claimdesk.store.models import User
 
 DEMO_ARTICLE = "demo-article.md"
 DEMO_ARTICLE_URL = "https://demo.claimdesk.invalid/world/france-recalls-envoy-from-baku"
+
+
+DEMO_DOMAIN = "demo.claimdesk.invalid"
 
 
 @dataclass(frozen=True)
 class DemoResult:
     articles_created: int
     claims_created: int
+    accounts: list[tuple[str, str]] = field(default_factory=list)  # (email, password)
+
+
+def create_demo_accounts(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """One account per role with a random password, only on a database without users."""
+    if session.exec(select(User)).first() is not None:
+        return []
+    created = []
+    for role in Role:
+        email = f"{role.value}@{DEMO_DOMAIN}"
+        password = accounts.generate_password()
+        accounts.add_user(session, email=email, role=role.value, password=password, actor=actor)
+        created.append((email, password))
+    return created
 
 
 def load_demo(session: Session, *, actor: Actor) -> DemoResult:
-    """Load the demo content; a second call changes nothing."""
+    """Load the demo content and accounts; a second call changes nothing."""
+    demo_accounts = create_demo_accounts(session, actor=actor)
     path = fixtures_dir() / DEMO_ARTICLE
     data = path.read_bytes()
     extraction = extract(data, filename=path.name, url=DEMO_ARTICLE_URL)
@@ -35,5 +55,5 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         content_type="text/markdown",
     )
     if not result.created:
-        return DemoResult(0, 0)
-    return DemoResult(1, len(result.claims))
+        return DemoResult(0, 0, demo_accounts)
+    return DemoResult(1, len(result.claims), demo_accounts)

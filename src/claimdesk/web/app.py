@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,8 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from claimdesk.config import Settings
 from claimdesk.resources import static_dir
 from claimdesk.store.database import Database
-from claimdesk.web import pages
+from claimdesk.web import account_pages, pages
+from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.rendering import make_templates
+from claimdesk.web.security import SecurityMiddleware
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
@@ -20,17 +23,27 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = database or Database.open(settings.database_url)
+        if database is not None:
+            yield
+            return
+        db = Database.open(settings.database_url)
         app.state.db = db
         try:
             yield
         finally:
-            if database is None:
-                db.close()
+            db.close()
 
-    app = FastAPI(title="claimdesk", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="claimdesk", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.settings = settings
+    if database is not None:
+        app.state.db = database
+    app.state.secret_key = settings.secret_key or secrets.token_hex(32)
     app.state.templates = make_templates()
+    app.add_middleware(SecurityMiddleware)
+    app.add_exception_handler(AuthenticationRequired, authentication_required_handler)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    app.include_router(account_pages.router)
     app.include_router(pages.router)
     return app

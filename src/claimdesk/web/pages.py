@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.services import articles
+from claimdesk.web.auth import Reader
 from claimdesk.web.deps import DatabaseDep, SessionDep
 from claimdesk.web.rendering import highlight_segments, render
 
@@ -24,7 +25,7 @@ def healthz(db: DatabaseDep) -> JSONResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep, principal: Reader) -> HTMLResponse:
     return render(request, "home.html", {"articles": articles.list_articles(session)})
 
 
@@ -49,13 +50,15 @@ def _article_page(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, session: SessionDep, article_id: int) -> HTMLResponse:
+def article_page(
+    request: Request, session: SessionDep, principal: Reader, article_id: int
+) -> HTMLResponse:
     return _article_page(request, session, article_id, None)
 
 
 @router.get("/articles/{article_id}/claims/{claim_id}", response_class=HTMLResponse)
 def claim_detail(
-    request: Request, session: SessionDep, article_id: int, claim_id: int
+    request: Request, session: SessionDep, principal: Reader, article_id: int, claim_id: int
 ) -> HTMLResponse:
     """The article with one claim open; htmx gets only the detail panel."""
     return _article_page(request, session, article_id, claim_id)

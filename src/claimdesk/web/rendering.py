@@ -10,13 +10,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from claimdesk.core.permissions import Permission, allows
 from claimdesk.resources import templates_dir
+from claimdesk.services.accounts import Principal
 from claimdesk.store.models import Claim
 
 
 def make_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(templates_dir()))
     templates.env.globals["score_band"] = score_band
+    templates.env.globals["can"] = can
     return templates
 
 
@@ -35,11 +38,16 @@ def render(
     """Render the whole page, or only ``block`` when htmx asks for a fragment."""
     templates: Jinja2Blocks = request.app.state.templates
     kwargs: dict[str, Any] = {"status_code": status_code}
+    context = {"principal": getattr(request.state, "principal", None), **context}
     if block is not None and is_htmx(request):
         kwargs["block_name"] = block
     response = templates.TemplateResponse(request, template, context, **kwargs)
     response.headers["Vary"] = "HX-Request"
     return cast(HTMLResponse, response)  # Jinja2Blocks returns an HTMLResponse subclass
+
+
+def can(principal: Principal | None, permission: str) -> bool:
+    return principal is not None and allows(principal.role, Permission(permission))
 
 
 def score_band(score: float) -> str:
