@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,6 +44,7 @@ class LiveServer:
     def __init__(self, base_url: str, env: dict[str, str]) -> None:
         self.base_url = base_url
         self.env = env
+        self.accounts: dict[str, tuple[str, str]] = {}  # role -> (email, password)
 
     def claimdesk(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run a claimdesk command against the server's database."""
@@ -64,7 +66,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env = {**os.environ, "CLAIMDESK_DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}"}
     port = free_port()
     server = LiveServer(f"http://127.0.0.1:{port}", env)
-    server.claimdesk("demo")
+    demo = server.claimdesk("demo")
+    for line in demo.stdout.splitlines():
+        email, password = line.split(" ")
+        server.accounts[email.split("@")[0]] = (email, password)
+    assert set(server.accounts) == {"admin", "editor", "reviewer", "researcher"}, demo.stdout
     log = (workdir / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "claimdesk", "serve", "--port", str(port)],
@@ -88,3 +94,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def sign_in(page: Page, server: LiveServer, role: str) -> None:
+    """Sign in through the login form, as a person would."""
+    email, password = server.accounts[role]
+    page.goto(server.base_url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.base_url + "/")
+
+
+@pytest.fixture
+def shots(output_path: str) -> Path:
+    """This test's output folder (pytest-playwright's), for screenshots."""
+    path = Path(output_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import LiveServer
+from e2e.conftest import LiveServer, sign_in
 
 
 def test_home_lists_the_demo_article(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.base_url + "/")
+    sign_in(page, live_server, "reviewer")
     link = page.locator("#article-list a").first
     expect(link).to_contain_text("Paris pulls its envoy from Baku")
     count = page.locator("#article-list td.num").first.inner_text()
@@ -20,9 +20,9 @@ def test_home_lists_the_demo_article(page: Page, live_server: LiveServer) -> Non
 
 
 def test_claims_are_highlighted_and_open_on_click(
-    page: Page, live_server: LiveServer, output_path: Path
+    page: Page, live_server: LiveServer, shots: Path
 ) -> None:
-    page.goto(live_server.base_url + "/")
+    sign_in(page, live_server, "reviewer")
     page.locator("#article-list a").first.click()
     highlights = page.locator("#article-text a.claim-hl")
     expect(highlights.first).to_be_visible()
@@ -40,11 +40,11 @@ def test_claims_are_highlighted_and_open_on_click(
     expect(detail).to_contain_text("Check-worthiness")
     expect(page).to_have_url(re.compile(r"/articles/\d+/claims/\d+$"))
     expect(target).to_have_class(re.compile(r"\bselected\b"))
-    page.screenshot(path=str(output_path / "article-claim-open.png"), full_page=True)
+    page.screenshot(path=str(shots / "article-claim-open.png"), full_page=True)
 
 
 def test_keyboard_walks_the_claims(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.base_url + "/")
+    sign_in(page, live_server, "reviewer")
     page.locator("#article-list a").first.click()
     expect(page.locator("#claim-detail .empty")).to_be_visible()
     page.keyboard.press("j")
@@ -58,17 +58,18 @@ def test_keyboard_walks_the_claims(page: Page, live_server: LiveServer) -> None:
 
 
 def test_seed_article_ingested_by_cli_shows_highlights(
-    page: Page, live_server: LiveServer, output_path: Path
+    page: Page, live_server: LiveServer, shots: Path
 ) -> None:
     seed = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "seed-article.txt"
     if not seed.exists():
         pytest.skip(f"{seed} is absent (the shared data lives beside the repository)")
     result = live_server.claimdesk("ingest", str(seed))
     article_id = result.stdout.split("\t")[0]
+    sign_in(page, live_server, "researcher")
     page.goto(f"{live_server.base_url}/articles/{article_id}")
     highlights = page.locator("#article-text a.claim-hl")
     expect(highlights.first).to_be_visible()
     text = page.locator("#article-text").inner_text()
     assert "top of page" not in text
     assert "complete occupation of Artsakh" in " ".join(highlights.all_inner_texts())
-    page.screenshot(path=str(output_path / "seed-article.png"), full_page=True)
+    page.screenshot(path=str(shots / "seed-article.png"), full_page=True)

@@ -72,10 +72,17 @@ def test_demo_is_idempotent(tmp_path: Path) -> None:
     first = run("demo", db=db)
     assert first.returncode == 0, first.stderr
     assert b"demo loaded" in first.stderr
-    assert first.stdout == b""
+    lines = first.stdout.decode().splitlines()
+    roles = sorted(line.split("@")[0] for line in lines)
+    assert roles == ["admin", "editor", "researcher", "reviewer"]
+    passwords = [line.split(" ")[1] for line in lines]
+    assert len(set(passwords)) == 4 and all(len(p) >= 16 for p in passwords)
     second = run("demo", db=db)
     assert second.returncode == 0
+    assert second.stdout == b""  # accounts exist: no password is printed twice
     assert b"nothing changed" in second.stderr
+    other = run("demo", db=tmp_path / "other.db")
+    assert other.stdout.decode().splitlines() != lines  # never a fixed default password
 
 
 def test_ingest_prints_article_and_claim_counts(tmp_path: Path) -> None:

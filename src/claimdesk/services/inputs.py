@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from claimdesk.core.decoding import kind_from_content_type
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import Extraction, extract, fetch_url
 
@@ -51,11 +50,12 @@ def load(name: str, *, kind: Kind | None = None) -> LoadedInput:
     if is_url(name):
         fetched = fetch_url(name)
         extraction = extract(
-            fetched.data,
-            kind=kind or kind_from_content_type(fetched.content_type),
-            url=fetched.final_url,
+            fetched.content,
+            kind=kind or fetched.kind,
+            url=fetched.url,
+            content_type=fetched.content_type,
         )
-        return LoadedInput(name, extraction, fetched.data, fetched.final_url, fetched.content_type)
+        return LoadedInput(name, extraction, fetched.content, fetched.url, fetched.content_type)
     path = Path(name)
     data = read_file(path)
     extraction = extract(data, kind=kind, filename=path.name)

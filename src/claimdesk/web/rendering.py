@@ -20,6 +20,7 @@ def make_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(templates_dir()))
     templates.env.globals["score_band"] = score_band
     templates.env.globals["can"] = can
+    templates.env.filters["http_url"] = http_url
     return templates
 
 
@@ -44,6 +45,13 @@ def render(
     response = templates.TemplateResponse(request, template, context, **kwargs)
     response.headers["Vary"] = "HX-Request"
     return cast(HTMLResponse, response)  # Jinja2Blocks returns an HTMLResponse subclass
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link, else None: never a javascript: or data: href."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
 
 
 def can(principal: Principal | None, permission: str) -> bool:
