@@ -11,10 +11,19 @@ HTMX := src/claimdesk/web/static/vendor/htmx.min.js
 
 .PHONY: run install dev assets chromium test lint typecheck unit e2e bench clean
 
+ACCOUNTS := var/demo-accounts.txt
+
 run: install
 	$(BIN)/claimdesk migrate
-	$(BIN)/claimdesk demo
-	@echo "claimdesk: open http://$(HOST):$(PORT)/ (Ctrl-C stops the server)"
+	@mkdir -p var
+	@# demo prints the demo accounts' passwords once, on a database without users: keep them
+	@umask 077; $(BIN)/claimdesk demo > $(ACCOUNTS).new; \
+	if [ -s $(ACCOUNTS).new ]; then mv $(ACCOUNTS).new $(ACCOUNTS); else rm -f $(ACCOUNTS).new; fi
+	@echo
+	@echo "claimdesk: open http://$(HOST):$(PORT)/ and sign in (Ctrl-C stops the server)"
+	@if [ -f $(ACCOUNTS) ]; then echo "Demo accounts (email password), kept in $(ACCOUNTS):"; \
+		sed 's/^/  /' $(ACCOUNTS); fi
+	@echo
 	$(BIN)/claimdesk serve --host $(HOST) --port $(PORT)
 
 install: $(VENV)/.installed assets

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from claimdesk.core.extraction import DECISION_THRESHOLD
 from claimdesk.core.permissions import Permission, allows
 from claimdesk.resources import templates_dir
 from claimdesk.services.accounts import Principal
@@ -58,10 +59,14 @@ def can(principal: Principal | None, permission: str) -> bool:
     return principal is not None and allows(principal.role, Permission(permission))
 
 
+HIGH_SCORE = 0.75
+
+
 def score_band(score: float) -> str:
-    if score >= 0.75:
+    """high / medium above the extractor's decision threshold; low below it."""
+    if score >= max(HIGH_SCORE, DECISION_THRESHOLD):
         return "high"
-    if score >= 0.5:
+    if score >= DECISION_THRESHOLD:
         return "medium"
     return "low"
 
