@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
+from tests.httpserver import respond, serve
 
 
 def run(
@@ -125,3 +126,18 @@ def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert b"unsupported database URL" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_ingest_reads_a_list_of_urls_from_stdin(tmp_path: Path) -> None:
+    page = (
+        b"<html><head><title>Port traffic</title></head><body><nav>Home | World</nav>"
+        b"<article><h1>Port traffic</h1><p>The port handled 4.2 million containers in 2025, "
+        b"up 6% on the year before, the harbour authority said.</p></article></body></html>"
+    )
+    with serve({"/a": respond(200, page)}) as site:
+        urls = f"{site.base_url}/a\n{site.base_url}/missing\n"
+        result = run("ingest", "-", db=tmp_path / "u.db", stdin=urls)
+    assert result.returncode == 1  # one of the two failed
+    rows = result.stdout.decode().strip().splitlines()
+    assert len(rows) == 1 and rows[0].endswith(f"{site.base_url}/a")
+    assert "404" in result.stderr.decode()
