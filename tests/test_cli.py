@@ -141,3 +141,47 @@ def test_ingest_reads_a_list_of_urls_from_stdin(tmp_path: Path) -> None:
     rows = result.stdout.decode().strip().splitlines()
     assert len(rows) == 1 and rows[0].endswith(f"{site.base_url}/a")
     assert "404" in result.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\t\n ", "empty"),
+        ("binary.bin", bytes(range(256)) * 64, "binary"),
+    ],
+)
+def test_extract_refuses_bad_input_clearly(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("extract", str(path))
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert message in result.stderr.decode().lower()
+    assert b"Traceback" not in result.stderr
+
+
+def test_extract_refuses_a_50_mb_file_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = run("extract", str(path))
+    assert result.returncode == 1
+    assert "limit" in result.stderr.decode()
+
+
+def test_extract_reads_cp1252_and_stdin(tmp_path: Path) -> None:
+    text = "Le ministère a annoncé une hausse de 12 % des prix en 2024, selon l'Insee.\n"
+    path = tmp_path / "latin.txt"
+    path.write_bytes(text.encode("cp1252"))
+    result = run("extract", str(path), "--min-score", "0")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert "ministère" in payload["text"]
+    for claim in payload["claims"]:
+        assert payload["text"][claim["start"] : claim["end"]] == claim["quote"]
+    piped = run("extract", "-", "--format", "table", stdin=text)
+    assert piped.returncode == 0
+    assert "score" in piped.stdout.decode().splitlines()[0]
