@@ -43,4 +43,7 @@ def make_extraction(text: str = ARTICLE_TEXT, title: str = "Council budget") -> 
 def ingest_article(
     session: Session, *, text: str = ARTICLE_TEXT, url: str | None = None
 ) -> articles.IngestResult:
-    return articles.ingest(session, extraction=make_extraction(text), actor=SYSTEM, url=url)
+    """Ingest the council article keeping every candidate (the low-scoring one too)."""
+    return articles.ingest(
+        session, extraction=make_extraction(text), actor=SYSTEM, url=url, min_score=0.0
+    )

@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from claimdesk.services import articles
+from claimdesk.services.events import SYSTEM
 from claimdesk.store.models import Claim, Claimant, Event
 from tests.factories import ARTICLE_TEXT, ingest_article
 
@@ -70,3 +71,21 @@ def test_get_article_orders_claims_and_raises_for_unknown(session: Session) -> N
     assert [c.start for c in view.claims] == sorted(c.start for c in view.claims)
     with pytest.raises(articles.ArticleNotFound):
         articles.get_article(session, 987654)
+
+
+def test_only_claims_at_or_above_the_threshold_are_stored(session: Session) -> None:
+    from claimdesk.core.extraction import ClaimSpan, Extraction
+
+    text = "Alpha rose 5% in 2024. Beta is nice. Alpha rose 5% in 2024."
+    first, dup = 0, text.rindex("Alpha")
+    quote = "Alpha rose 5% in 2024."
+    claims = [
+        ClaimSpan(first, first + len(quote), quote, quote, None, 0.9, ()),
+        ClaimSpan(23, 36, "Beta is nice.", "Beta is nice.", None, 0.05, ()),
+        ClaimSpan(dup, dup + len(quote), quote, quote, None, 0.9, (), duplicate_of=0),
+    ]
+    extraction = Extraction(title="t", text=text, claims=claims)
+    result = articles.ingest(session, extraction=extraction, actor=SYSTEM, min_score=0.5)
+    assert [c.quote for c in result.claims] == [quote, quote]
+    assert result.claims[1].duplicate_of_id == result.claims[0].id
+    assert result.claims[0].duplicate_of_id is None

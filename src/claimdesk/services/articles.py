@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from claimdesk.core.extraction import Extraction
+from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
 from claimdesk.services import events
 from claimdesk.services.events import Actor
 from claimdesk.store.models import Article, ArticleVersion, Claim, Claimant
@@ -97,8 +97,12 @@ def ingest(
     raw: bytes | None = None,
     content_type: str | None = None,
     ingested_by_id: int | None = None,
+    min_score: float = DECISION_THRESHOLD,
 ) -> IngestResult:
     """Store an article version and its claims, or return the stored one if unchanged.
+
+    Claims are the extractor's candidates scoring at least ``min_score`` (by default its
+    decision threshold, as `claimdesk extract` prints them).
 
     Re-ingesting the same text is a no-op; new text for a known article (same URL) becomes
     a new ``ArticleVersion``, never an overwrite. Commits.
@@ -158,7 +162,7 @@ def ingest(
     session.add(version)
     session.flush()
     article.current_version_id = version.id
-    claims = _store_claims(session, extraction, article, version)
+    claims = _store_claims(session, extraction, article, version, min_score)
     events.record(
         session,
         actor=actor,
@@ -172,13 +176,20 @@ def ingest(
 
 
 def _store_claims(
-    session: Session, extraction: Extraction, article: Article, version: ArticleVersion
+    session: Session,
+    extraction: Extraction,
+    article: Article,
+    version: ArticleVersion,
+    min_score: float,
 ) -> list[Claim]:
     text = extraction.text
     stored: list[Claim] = []
-    for span in extraction.claims:
+    by_index: dict[int, Claim] = {}  # candidate index -> stored claim
+    for index, span in enumerate(extraction.claims):
+        if span.score < min_score:
+            continue
         claimant = _claimant(session, span.claimant)
-        duplicate_of = stored[span.duplicate_of] if span.duplicate_of is not None else None
+        duplicate_of = by_index.get(span.duplicate_of) if span.duplicate_of is not None else None
         claim = Claim(
             article_id=article.id,  # type: ignore[arg-type]
             version_id=version.id,  # type: ignore[arg-type]
@@ -197,6 +208,7 @@ def _store_claims(
         session.add(claim)
         session.flush()
         stored.append(claim)
+        by_index[index] = claim
     return stored
 
 
