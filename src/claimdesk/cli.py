@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from claimdesk import cli_accounts
+from claimdesk import cli_accounts, cli_sources
 from claimdesk.cli_support import err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction, extract
@@ -29,7 +29,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-cli_accounts.register(app)
 
 InputKind = Literal["text", "markdown", "html"]
 
@@ -216,6 +215,10 @@ def serve_command(
         log_level="info",
         factory=False,
     )
+
+
+cli_sources.register(app)
+cli_accounts.register(app)
 
 
 def main() -> None:
