@@ -339,3 +339,13 @@ class Event(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     created_at: datetime = _created()
+
+
+class AppSecret(SQLModel, table=True):
+    """Secrets the app generates on first run (e.g. the session signing key), shared by
+    every worker through the database. An environment variable overrides them."""
+
+    __tablename__: ClassVar[str] = "auth_secret"
+    name: str = Field(primary_key=True, max_length=50)
+    value: str = Field(max_length=200)
+    created_at: datetime = _created()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,11 +10,17 @@ from fastapi.staticfiles import StaticFiles
 
 from claimdesk.config import Settings
 from claimdesk.resources import static_dir
+from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
 from claimdesk.web import account_pages, pages
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.rendering import make_templates
 from claimdesk.web.security import SecurityMiddleware
+
+
+def _stored_secret(db: Database) -> str:
+    with db.session() as session:
+        return secrets_store.get_or_create(session, secrets_store.SESSION_SIGNING_KEY)
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
@@ -28,6 +33,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             return
         db = Database.open(settings.database_url)
         app.state.db = db
+        app.state.secret_key = settings.secret_key or _stored_secret(db)
         try:
             yield
         finally:
@@ -39,7 +45,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.settings = settings
     if database is not None:
         app.state.db = database
-    app.state.secret_key = settings.secret_key or secrets.token_hex(32)
+        app.state.secret_key = settings.secret_key or _stored_secret(database)
     app.state.templates = make_templates()
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AuthenticationRequired, authentication_required_handler)
