@@ -38,6 +38,9 @@ def test_claims_are_highlighted_and_open_on_click(
     detail = page.locator("#claim-detail")
     expect(detail.locator("blockquote.quote")).to_contain_text(quote_part)
     expect(detail).to_contain_text("Check-worthiness")
+    suggestion = detail.locator("#claim-sources .match").first
+    expect(suggestion).to_contain_text("radar")
+    expect(suggestion.locator("mark")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/articles/\d+/claims/\d+$"))
     expect(target).to_have_class(re.compile(r"\bselected\b"))
     page.screenshot(path=str(shots / "article-claim-open.png"), full_page=True)

@@ -175,8 +175,11 @@ def demo_command() -> None:
         print(f"{email} {password}")
     if result.accounts:
         err("demo accounts created (shown once): sign in with one of the lines above")
-    if result.articles_created:
-        err(f"demo loaded: {result.articles_created} article, {result.claims_created} claims")
+    if result.articles_created or result.sources_created:
+        err(
+            f"demo loaded: {result.articles_created} article, {result.claims_created} claims, "
+            f"{result.sources_created} sources"
+        )
     else:
         err("demo already loaded; nothing changed")
 

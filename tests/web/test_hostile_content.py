@@ -66,3 +66,28 @@ def test_hostile_login_fields_are_escaped(client: TestClient) -> None:
     assert response.status_code == 422
     assert "<script>alert(1)</script>" not in response.text
     assert "<svg onload" not in response.text
+
+
+def test_hostile_source_titles_and_passages_are_escaped(
+    db: Database, login: Callable[[str], TestClient]
+) -> None:
+    from claimdesk.core.sources_records import SourceRecord
+    from claimdesk.services import sources
+
+    article_id = _hostile_article(db)
+    with db.session() as s:
+        record = SourceRecord(
+            external_id="evil",
+            title="<script>alert('source')</script>",
+            text="The minister said 40% of schools closed in 2024 <img src=x onerror=alert(5)>.",
+            url="javascript:alert(6)",
+        )
+        sources.import_records(s, [record], collection="c", actor=SYSTEM)
+    browser = login("reviewer")
+    page = browser.get(f"/articles/{article_id}").text
+    claim_id = page.split('data-claim-id="')[1].split('"')[0]
+    html = browser.get(f"/articles/{article_id}/claims/{claim_id}").text
+    assert "&lt;script&gt;alert(&#39;source&#39;)&lt;/script&gt;" in html
+    assert "<script>alert('source')" not in html
+    assert "<img src=x onerror=alert(5)>" not in html
+    assert 'href="javascript:' not in html

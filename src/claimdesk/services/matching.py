@@ -18,7 +18,7 @@ from claimdesk.core import matching
 from claimdesk.core.match_text import terms as index_terms
 from claimdesk.core.matching import Candidate, CorpusStats, PreparedQuery
 from claimdesk.store import search_index
-from claimdesk.store.models import Claim, Passage, Source, Verdict
+from claimdesk.store.models import Article, Claim, Passage, Source, Verdict
 
 CANDIDATES = 100
 """Passages the index offers for re-ranking (``limit`` raises it when larger)."""
@@ -235,3 +235,48 @@ def _latest_verdicts(session: Session, claim_ids: list[int]) -> dict[int, str]:
         .order_by(verdict.c.proposed_at, verdict.c.id)
     )
     return {int(cid): str(label) for cid, label in rows}
+
+
+@dataclass(frozen=True)
+class EarlierClaim:
+    """A claim found in another article that matches the one being reviewed."""
+
+    match: ClaimMatch
+    article_id: int
+    article_title: str | None
+
+
+@dataclass(frozen=True)
+class ClaimSuggestions:
+    """What the claim panel shows: sources for the claim and earlier work on it."""
+
+    sources: list[SourceMatch]
+    earlier_claims: list[EarlierClaim]
+    fact_checks: list[SourceMatch]
+
+
+def suggestions_for_claim(session: Session, claim: Claim, *, limit: int = 5) -> ClaimSuggestions:
+    """Sources for ``claim`` and the same claim elsewhere: other articles, fact-checks.
+
+    Claims of the claim's own article are left out (repeats there are marked
+    ``duplicate_of`` at extraction). Read-only; raises nothing of its own.
+    """
+    sources = match(session, claim.statement, limit=limit)
+    earlier = checked_before(session, claim.statement, limit=limit)
+    ids = [m.claim_id for m in earlier.claims if m.claim_id != claim.id]
+    rows = (
+        session.exec(
+            select(Claim.id, Claim.article_id, Article.title)  # type: ignore[call-overload]
+            .join(Article, Article.id == Claim.article_id)
+            .where(Claim.id.in_(ids))  # type: ignore[union-attr]
+        ).all()
+        if ids
+        else []
+    )
+    where = {int(cid): (int(aid), title) for cid, aid, title in rows}
+    others = [
+        EarlierClaim(m, *where[m.claim_id])
+        for m in earlier.claims
+        if m.claim_id in where and where[m.claim_id][0] != claim.article_id
+    ]
+    return ClaimSuggestions(sources, others, earlier.fact_checks)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from claimdesk.services import articles
+from claimdesk.services import articles, matching
 from claimdesk.web.auth import Reader
 from claimdesk.web.deps import DatabaseDep, SessionDep
 from claimdesk.web.rendering import highlight_segments, render
@@ -45,6 +45,7 @@ def _article_page(
         "view": view,
         "segments": highlight_segments(view.version.text, view.claims),
         "selected": selected,
+        "suggestions": matching.suggestions_for_claim(session, selected) if selected else None,
     }
     return render(request, "article.html", context, block="claim_detail")
 

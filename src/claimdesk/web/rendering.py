@@ -22,6 +22,7 @@ def make_templates() -> Jinja2Blocks:
     templates.env.globals["score_band"] = score_band
     templates.env.globals["can"] = can
     templates.env.filters["http_url"] = http_url
+    templates.env.globals["excerpt"] = excerpt
     return templates
 
 
@@ -46,6 +47,18 @@ def render(
     response = templates.TemplateResponse(request, template, context, **kwargs)
     response.headers["Vary"] = "HX-Request"
     return cast(HTMLResponse, response)  # Jinja2Blocks returns an HTMLResponse subclass
+
+
+def excerpt(text: str, start: int, end: int, *, context: int = 140) -> tuple[str, str, str]:
+    """``text`` around ``[start, end)`` as (before, match, after), shortened with ellipses."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    before = text[max(0, start - context) : start]
+    after = text[end : end + context]
+    if start - context > 0:
+        before = "…" + before.split(" ", 1)[-1] if " " in before else "…" + before
+    if end + context < len(text):
+        after = (after.rsplit(" ", 1)[0] if " " in after else after) + "…"
+    return before, text[start:end], after
 
 
 def http_url(url: str | None) -> str | None:
