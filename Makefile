@@ -78,6 +78,8 @@ test: dev chromium lint typecheck unit e2e
 
 bench: dev
 	$(BIN)/python bench/checkworthiness.py
+	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/matching_speed.py
 
 clean:
 	rm -rf $(VENV) node_modules src/claimdesk/web/static/vendor var
