@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import typer
 
 from claimdesk import cli_accounts, cli_sources
-from claimdesk.cli_support import err, fail, open_database
+from claimdesk.cli_support import database_session, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction, extract
 from claimdesk.progress import Progress
@@ -165,12 +165,8 @@ def demo_command() -> None:
 
     Example: CLAIMDESK_DATABASE_URL=sqlite:///var/claimdesk.db claimdesk demo
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            result = demo.load_demo(session, actor=SYSTEM)
-    finally:
-        db.close()
+    with database_session() as session:
+        result = demo.load_demo(session, actor=SYSTEM)
     for email, password in result.accounts:
         print(f"{email} {password}")
     if result.accounts:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimdesk.cli_support import err, fail, open_database
+from claimdesk.cli_support import database_session, err, fail
 from claimdesk.services import accounts
 from claimdesk.services.events import SYSTEM
 
@@ -44,16 +44,8 @@ def users_add(
     Example: claimdesk users add ana@desk.example --role editor --password-stdin < pass.txt
     """
     password, generated = _password(password_stdin, generate=generate)
-    db = open_database()
-    try:
-        with db.session() as session:
-            user = accounts.add_user(
-                session, email=email, role=role, password=password, actor=SYSTEM
-            )
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        user = accounts.add_user(session, email=email, role=role, password=password, actor=SYSTEM)
     err(f"added {user.email} ({user.role})")
     if generated:
         print(f"{user.email} {password}")
@@ -65,14 +57,10 @@ def users_list() -> None:
 
     Example: claimdesk users list
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            for user in accounts.list_users(session):
-                state = "disabled" if user.disabled else "active"
-                print(f"{user.email}\t{user.role}\t{state}")
-    finally:
-        db.close()
+    with database_session() as session:
+        for user in accounts.list_users(session):
+            state = "disabled" if user.disabled else "active"
+            print(f"{user.email}\t{user.role}\t{state}")
 
 
 @users_app.command("set-role")
@@ -81,14 +69,8 @@ def users_set_role(email: str, role: str) -> None:
 
     Example: claimdesk users set-role ana@desk.example researcher
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            accounts.set_role(session, email=email, role=role, actor=SYSTEM)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        accounts.set_role(session, email=email, role=role, actor=SYSTEM)
     err(f"{email} is now {role}")
 
 
@@ -104,14 +86,8 @@ def users_set_password(
     Example: claimdesk users set-password ana@desk.example --password-stdin < pass.txt
     """
     password, generated = _password(password_stdin, generate=False)
-    db = open_database()
-    try:
-        with db.session() as session:
-            accounts.set_password(session, email=email, password=password, actor=SYSTEM)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        accounts.set_password(session, email=email, password=password, actor=SYSTEM)
     err(f"password of {email} changed; their sessions ended")
     if generated:
         print(f"{email} {password}")
@@ -123,14 +99,8 @@ def users_disable(email: str) -> None:
 
     Example: claimdesk users disable ana@desk.example
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            accounts.set_disabled(session, email=email, disabled=True, actor=SYSTEM)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        accounts.set_disabled(session, email=email, disabled=True, actor=SYSTEM)
     err(f"{email} disabled")
 
 
@@ -142,15 +112,9 @@ def tokens_create(
 
     Example: TOKEN=$(claimdesk tokens create ana@desk.example --name notebook)
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            user = accounts.get_user(session, email)
-            _token, secret = accounts.create_token(session, user=user, name=name, actor=SYSTEM)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        user = accounts.get_user(session, email)
+        _token, secret = accounts.create_token(session, user=user, name=name, actor=SYSTEM)
     print(secret)
 
 
@@ -162,17 +126,11 @@ def tokens_list(
 
     Example: claimdesk tokens list ana@desk.example
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            user = accounts.get_user(session, email) if email else None
-            for token, owner in accounts.list_tokens(session, user=user):
-                state = "revoked" if token.revoked_at else "active"
-                print(f"{token.id}\t{owner.email}\t{token.name}\t{token.prefix}…\t{state}")
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        user = accounts.get_user(session, email) if email else None
+        for token, owner in accounts.list_tokens(session, user=user):
+            state = "revoked" if token.revoked_at else "active"
+            print(f"{token.id}\t{owner.email}\t{token.name}\t{token.prefix}…\t{state}")
 
 
 @tokens_app.command("revoke")
@@ -181,14 +139,8 @@ def tokens_revoke(token_id: int) -> None:
 
     Example: claimdesk tokens revoke 3
     """
-    db = open_database()
-    try:
-        with db.session() as session:
-            accounts.revoke_token(session, token_id=token_id, actor=SYSTEM)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.close()
+    with database_session(accounts.AccountError) as session:
+        accounts.revoke_token(session, token_id=token_id, actor=SYSTEM)
     err(f"token {token_id} revoked")
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
+from sqlmodel import Session
 
 from claimdesk.config import Settings
 from claimdesk.store.database import Database
@@ -28,3 +31,17 @@ def open_database() -> Database:
         return Database.open(settings.database_url)
     except DatabaseUrlError as exc:
         raise fail(str(exc)) from None
+
+
+@contextmanager
+def database_session(*expected: type[Exception]) -> Iterator[Session]:
+    """A session on the configured database, closed afterwards; an ``expected`` error
+    becomes a clear message and exit code 1."""
+    db = open_database()
+    try:
+        with db.session() as session:
+            yield session
+    except expected as exc:
+        raise fail(str(exc)) from None
+    finally:
+        db.close()
