@@ -156,3 +156,45 @@ def test_questions_and_opinions_score_low() -> None:
     assert fact.score > claims["Isn't it t"].score and fact.score > claims["I think th"].score
     assert "question" in claims["Isn't it t"].reasons
     assert "quantity" in fact.reasons
+
+
+def test_attribution_with_a_time_and_verbs_that_are_not_attributions() -> None:
+    text = (
+        "France has recalled its ambassador to Baku for consultations, "
+        "the foreign ministry said on Tuesday.\n\n"
+        'The ministry accused Baku of "unilateral actions" that it said were harming '
+        "relations between the two countries in 2024.\n\n"
+        "Baku said the sales would fuel a new war, while French officials said the equipment "
+        "was purely defensive."
+    )
+    claims = extract(text, kind="text").claims
+    assert claims[0].claimant == "the foreign ministry"
+    assert claims[0].quote.endswith("for consultations")
+    assert all(c.claimant != "on Tuesday" for c in claims)
+    harming = next(c for c in claims if "unilateral actions" in c.quote)
+    assert harming.claimant is None or "harming" not in harming.claimant
+    assert all(c.claimant != "the equipment was purely defensive" for c in claims)
+
+
+def test_leading_subject_attribution_with_lowercase_words() -> None:
+    text = (
+        "Azerbaijan's foreign ministry said the arms sales would double the risk of war in 2025."
+        "\n\nFrench officials said on Monday that 3 radar systems were delivered in 2024."
+    )
+    claims = extract(text, kind="text").claims
+    assert claims[0].claimant == "Azerbaijan's foreign ministry"
+    assert claims[0].quote.startswith("the arms sales")
+    assert claims[1].claimant == "French officials"
+    assert claims[1].quote.startswith("3 radar systems")
+
+
+def test_a_later_clause_keeps_its_own_speaker() -> None:
+    text = (
+        "Baku said the sales of 3 radar systems would fuel a new war in 2025, while French "
+        "officials said the equipment was purely defensive and cost 20 million euros."
+    )
+    claims = extract(text, kind="text").claims
+    assert claims[0].claimant == "Baku"
+    second = next(c for c in claims if "purely defensive" in c.quote)
+    assert second.claimant == "French officials"
+    assert second.quote.startswith("the equipment")

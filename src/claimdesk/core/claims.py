@@ -23,17 +23,27 @@ _SOURCE_NOUN = (
     r"\s+(?:released|issued|published|put out|posted|made|sent|shared|cited|seen)?\s*"
     r"(?:by|from|of)\s+"
 )
-# Attribution after the claim: "..., according to X." / "..., as stated by X." / "..., said X."
+# When a statement was made: "said on Tuesday", "said last week", "said yesterday".
+_WHEN = (
+    r"(?:\s+(?:on|last|this|late|early|earlier)\s+\w+"
+    r"|\s+(?:yesterday|today|tonight|earlier|recently|later))?"
+)
+# Attribution after the claim: "..., according to X." / "..., as stated by X." /
+# "..., said X." (an inverted "said X" always follows a comma: "while officials said the
+# equipment was defensive" is a second claim, not an attribution).
 _TRAILING = re.compile(
-    r"[,;]?\s+(?:according to|as (?:stated|reported|announced|confirmed|noted) by|"
-    r"(?P<verb>" + _SPEECH + r"))\s+(?P<who>[^,.;!?\"“”]{2,80}(?:,\s*[A-Z][^,.;!?\"“”]{1,40})?)"
+    r"(?:[,;]?\s+(?:according to|as (?:stated|reported|announced|confirmed|noted) by)"
+    r"|[,;]\s*" + _SPEECH + r")"
+    r"\s+(?P<who>(?:the |a |an )?(?!on |in |at |that |this |last |yesterday|today)"
+    r"[^,.;!?\"“”]{2,80}(?:,\s*[A-Z][^,.;!?\"“”]{1,40})?)"
     r"[.!?]?[\"”’]?\s*$",
     re.I,
 )
-# "..., X said." (subject before the verb)
+# "..., X said." / "..., X said on Tuesday." (subject before the verb)
 _TRAILING_SUBJECT = re.compile(
     r"[,;]\s*[\"”’]?\s*(?P<who>(?:the |a )?[A-Za-z][\w.'’-]*(?:\s+[\w.'’-]+){0,5}?)\s+"
     + _SPEECH
+    + _WHEN
     + r"[.!?]?\s*$",
     re.I,
 )
@@ -42,9 +52,10 @@ _LEADING = re.compile(
     r"^(?:according to|as (?:stated|reported) by)\s+(?P<who>[^,]{2,80}),\s*", re.I
 )
 _LEADING_SUBJECT = re.compile(
-    r"^(?P<who>(?:The |A )?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|of|the|for|and|de)){0,6})\s+"
+    r"^(?P<who>(?:The |A )?[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,5}?)\s+"
     + _SPEECH
-    + r"\s+(?:on \w+\s+)?(?:that\s+)?",
+    + _WHEN
+    + r"\s+(?:that\s+)?",
 )
 # Connectives between two checkable clauses; the second clause starts after the connective.
 _CONNECTIVE = re.compile(
@@ -128,6 +139,14 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [_trim(text, a, b) for a, b in parts]
 
 
+def _clause_attribution(text: str, start: int, end: int) -> tuple[int, str | None]:
+    """A later clause may name its own speaker: "..., while officials said the X was Y"."""
+    match = _LEADING_SUBJECT.match(text[start:end])
+    if match is None or _words(text[start + match.end() : end]) < _MIN_WORDS:
+        return start, None
+    return start + match.end(), _claimant(match.group("who"))
+
+
 def candidates(text: str, sentences: list[Sentence]) -> list[Candidate]:
     """Every claim candidate of ``text``, in document order."""
     found: list[Candidate] = []
@@ -144,9 +163,11 @@ def candidates(text: str, sentences: list[Sentence]) -> list[Candidate]:
             if (a, b) == (start, end):
                 found.append(Candidate(a, b, claimant, whole.value, whole.reasons))
                 continue
+            a, own_claimant = _clause_attribution(text, a, b)
             part = score_text(text[a:b])
             reasons = part.reasons + tuple(r for r in whole.reasons if r not in part.reasons)
-            found.append(Candidate(a, b, claimant, (part.value + whole.value) / 2, reasons))
+            who = own_claimant or claimant
+            found.append(Candidate(a, b, who, (part.value + whole.value) / 2, reasons))
     return found
 
 
