@@ -76,3 +76,23 @@ def test_seed_article_ingested_by_cli_shows_highlights(
     assert "top of page" not in text
     assert "complete occupation of Artsakh" in " ".join(highlights.all_inner_texts())
     page.screenshot(path=str(shots / "seed-article.png"), full_page=True)
+
+
+def test_a_reviewer_pastes_an_article_and_sees_its_claims(
+    page: Page, live_server: LiveServer, shots: Path
+) -> None:
+    sign_in(page, live_server, "reviewer")
+    page.get_by_role("link", name="New article").click()
+    page.get_by_label("Article text").fill(
+        "Ferry fares rise again\n\nSign in to read more\n\n"
+        "The island ferry raised its fares by 14% in January 2026, the third rise in two years, "
+        "the operator said.\n\nPassenger numbers fell to 1.2 million last year, according to "
+        "the port authority.\n"
+    )
+    page.get_by_role("button", name="Find claims").click()
+    expect(page).to_have_url(re.compile(r"/articles/\d+$"))
+    expect(page.locator("h1")).to_have_text("Ferry fares rise again")
+    highlights = page.locator("#article-text a.claim-hl")
+    expect(highlights.first).to_be_visible()
+    assert "Sign in to read more" not in page.locator("#article-text").inner_text()
+    page.screenshot(path=str(shots / "pasted-article.png"), full_page=True)

@@ -15,9 +15,14 @@ class Settings:
 
     database_url: str
     secret_key: str | None = None
+    fetch_private: bool = False  # may the web app fetch URLs on private/local networks?
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         url = env.get("CLAIMDESK_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}"
-        return cls(database_url=url, secret_key=env.get("CLAIMDESK_SECRET_KEY") or None)
+        return cls(
+            database_url=url,
+            secret_key=env.get("CLAIMDESK_SECRET_KEY") or None,
+            fetch_private=env.get("CLAIMDESK_FETCH_PRIVATE") == "1",
+        )

@@ -59,3 +59,12 @@ def test_too_large_by_header_and_by_stream() -> None:
             fetch_url(site.base_url + "/declared", max_bytes=10_000)
         with pytest.raises(InputError, match="larger"):
             fetch_url(site.base_url + "/streamed", max_bytes=10_000)
+
+
+def test_public_only_refuses_local_hosts_by_address_and_by_name() -> None:
+    with serve({"/page": respond(200, PAGE)}) as site:
+        assert fetch_url(site.base_url + "/page").content == PAGE
+        with pytest.raises(InputError, match="private or local address"):
+            fetch_url(site.base_url + "/page", public_only=True)
+        with pytest.raises(InputError, match="private or local address"):
+            fetch_url(site.base_url.replace("127.0.0.1", "localhost") + "/page", public_only=True)

@@ -25,6 +25,8 @@ from tests.factories import ingest_article
 P = Permission
 EXPECTED: dict[tuple[str, str], Permission] = {
     ("GET", "/"): P.READ,
+    ("GET", "/articles/new"): P.INGEST,
+    ("POST", "/articles/new"): P.INGEST,
     ("GET", "/articles/{article_id}"): P.READ,
     ("GET", "/articles/{article_id}/claims/{claim_id}"): P.READ,
     ("GET", "/tokens"): P.OWN_TOKENS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -28,20 +30,43 @@ class FetchedDocument:
         return kind_from_content_type(self.content_type)
 
 
+def refuse_private_hosts(request: httpx.Request) -> None:
+    """An httpx request hook: refuse hosts that resolve to loopback, private, link-local or
+    other non-public addresses, at every redirect (so a server cannot be made to fetch its
+    own network on a user's behalf)."""
+    host = request.url.host
+    try:
+        infos = socket.getaddrinfo(host, request.url.port or 80, proto=socket.IPPROTO_TCP)
+    except socket.gaierror:
+        return  # the connection attempt reports the unknown host
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global:
+            raise InputError(
+                f"{host} is a private or local address; claimdesk only fetches public pages."
+            )
+
+
 def fetch_url(
     url: str,
     *,
     timeout: float = 15.0,
     max_bytes: int = MAX_INPUT_BYTES,
-    client: httpx.Client | None = None,
+    public_only: bool = False,
 ) -> FetchedDocument:
-    """Download ``url``; every failure is an InputError with a message fit to show a person."""
+    """Download ``url``; every failure is an InputError with a message fit to show a person.
+
+    ``public_only`` refuses hosts on private and local networks (the web app sets it).
+    """
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise InputError(f"Only http:// and https:// addresses can be fetched, not {url!r}.")
-    own_client = client is None
-    http = client or httpx.Client(
-        follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
+    hooks = {"request": [refuse_private_hosts]} if public_only else {}
+    http = httpx.Client(
+        follow_redirects=True,
+        timeout=timeout,
+        headers={"User-Agent": USER_AGENT},
+        event_hooks=hooks,
     )
     try:
         with http.stream("GET", url.strip(), follow_redirects=True, timeout=timeout) as response:
@@ -80,8 +105,7 @@ def fetch_url(
     except httpx.HTTPError as exc:
         raise InputError(f"Fetching {url} failed: {exc}.") from exc
     finally:
-        if own_client:
-            http.close()
+        http.close()
 
 
 def _too_large(url: str, size: int, limit: int) -> str:

@@ -45,10 +45,13 @@ def read_file(path: Path) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def load(name: str, *, kind: Kind | None = None) -> LoadedInput:
-    """Load and extract one file path or URL. Raises InputError."""
+def load(name: str, *, kind: Kind | None = None, public_only: bool = False) -> LoadedInput:
+    """Load and extract one file path or URL. Raises InputError.
+
+    ``public_only`` refuses URLs on private or local networks.
+    """
     if is_url(name):
-        fetched = fetch_url(name)
+        fetched = fetch_url(name, public_only=public_only)
         extraction = extract(
             fetched.content,
             kind=kind or fetched.kind,

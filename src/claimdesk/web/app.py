@@ -12,7 +12,7 @@ from claimdesk.config import Settings
 from claimdesk.resources import static_dir
 from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
-from claimdesk.web import account_pages, pages
+from claimdesk.web import account_pages, ingest_pages, pages
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.rendering import make_templates
 from claimdesk.web.security import SecurityMiddleware
@@ -51,5 +51,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_exception_handler(AuthenticationRequired, authentication_required_handler)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     app.include_router(account_pages.router)
+    app.include_router(ingest_pages.router)  # before pages: /articles/new is not an id
     app.include_router(pages.router)
     return app
