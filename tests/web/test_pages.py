@@ -86,3 +86,15 @@ def test_htmx_is_served_from_our_own_static_route(reader: TestClient, client: Te
     response = client.get("/static/vendor/htmx.min.js")  # no login needed
     assert response.status_code == 200
     assert "htmx" in response.text[:2000]
+
+
+def test_errors_are_pages_for_people_and_json_for_the_api(
+    reader: TestClient, client: TestClient
+) -> None:
+    missing = reader.get("/articles/999999")
+    assert missing.status_code == 404
+    assert "<h1>Not found</h1>" in missing.text and "No such article" in missing.text
+    assert client.get("/api/nothing-here").json() == {"detail": "Not Found"}
+    forbidden = reader.get("/admin/users")
+    assert forbidden.status_code == 403
+    assert "<h1>Not allowed</h1>" in forbidden.text
