@@ -10,7 +10,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from pwdlib import PasswordHash
 from sqlalchemy import func
@@ -189,7 +189,7 @@ def _end_sessions(session: Session, user: User) -> None:
         session.add(row)
 
 
-def _recent_failures(session: Session, email: str, client_ip: str | None) -> int:
+def _recent_failures(session: Session, email: str) -> int:
     since = utcnow() - THROTTLE_WINDOW
     by_email = session.exec(
         select(func.count(col(LoginAttempt.id))).where(
@@ -211,7 +211,7 @@ def login(
     all, so the answer does not tell which emails exist). Every attempt is recorded.
     """
     key = email.strip().lower()[:320]
-    if _recent_failures(session, key, client_ip) >= THROTTLE_MAX_FAILURES:
+    if _recent_failures(session, key) >= THROTTLE_MAX_FAILURES:
         session.add(LoginAttempt(email=key, client_ip=client_ip, succeeded=False))
         events.record(
             session,
@@ -348,12 +348,3 @@ def principal_for_token(session: Session, secret: str) -> Principal | None:
         session.add(token)
         session.commit()
     return Principal(user.id, user.email, user.role, "token", token.id)  # type: ignore[arg-type]
-
-
-def last_seen(session: Session) -> dict[int, datetime]:
-    rows = session.exec(
-        select(AuthSession.user_id, func.max(AuthSession.created_at)).group_by(
-            col(AuthSession.user_id)
-        )
-    ).all()
-    return {int(uid): when for uid, when in rows}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
+from claimdesk.core.sources_records import parse_date
 from claimdesk.services import events
 from claimdesk.services.events import Actor
 from claimdesk.store.models import Article, ArticleVersion, Claim, Claimant
@@ -46,15 +46,6 @@ class ArticleView:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _parse_date(value: object) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _claimant(session: Session, name: str | None) -> Claimant | None:
@@ -129,7 +120,7 @@ def ingest(
             title=extraction.title,
             publisher=meta.get("publisher"),
             author=meta.get("author") or meta.get("byline"),
-            published_at=_parse_date(meta.get("published_at")),
+            published_at=parse_date(meta.get("published_at")),
             language=meta.get("language"),
         )
         session.add(article)

@@ -18,11 +18,10 @@ class Database:
     engine: Engine
 
     @classmethod
-    def open(cls, url: str, *, upgrade: bool = True) -> Database:
-        """Open ``url``, upgrading its schema to the newest migration unless told not to."""
+    def open(cls, url: str) -> Database:
+        """Open ``url``, upgrading its schema to the newest migration."""
         db = cls(make_engine(url))
-        if upgrade:
-            migrate.upgrade(db.engine)
+        migrate.upgrade(db.engine)
         return db
 
     @contextmanager
