@@ -185,3 +185,10 @@ def test_extract_reads_cp1252_and_stdin(tmp_path: Path) -> None:
     piped = run("extract", "-", "--format", "table", stdin=text)
     assert piped.returncode == 0
     assert "score" in piped.stdout.decode().splitlines()[0]
+
+
+def test_extract_refuses_oversized_stdin() -> None:
+    result = run("extract", "-", stdin=b"a" * (10 * 1024 * 1024 + 1))
+    assert result.returncode == 1
+    assert "too large" in result.stderr.decode()
+    assert b"Traceback" not in result.stderr

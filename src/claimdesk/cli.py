@@ -15,7 +15,7 @@ import typer
 from claimdesk import cli_accounts, cli_sources
 from claimdesk.cli_support import database_session, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
-from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction, extract
+from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
 from claimdesk.progress import Progress
 from claimdesk.services import articles, demo, inputs
 from claimdesk.services.events import SYSTEM
@@ -60,12 +60,9 @@ def extract_command(
     kind = _kind(from_kind)
     try:
         if source == "-":
+            # one byte past the limit is enough for extraction to refuse it
             data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-            if len(data) > MAX_INPUT_BYTES:
-                raise InputError(
-                    f"standard input is over the {MAX_INPUT_BYTES // 1_000_000} MB limit"
-                )
-            extraction = extract(data, kind=kind)
+            extraction = inputs.from_data(data, name="stdin", kind=kind).extraction
         else:
             extraction = inputs.load(source, kind=kind).extraction
     except InputError as exc:
@@ -122,14 +119,7 @@ def ingest_command(
             try:
                 loaded = inputs.load(name, kind=kind)
                 with db.session() as session:
-                    result = articles.ingest(
-                        session,
-                        extraction=loaded.extraction,
-                        actor=SYSTEM,
-                        url=loaded.url,
-                        raw=loaded.raw,
-                        content_type=loaded.content_type,
-                    )
+                    result = articles.ingest_input(session, loaded, actor=SYSTEM)
                 article_id = result.article.id
                 state = "stored" if result.created else "unchanged"
                 progress.note(f"{name}: {state}, article {article_id}, {len(result.claims)} claims")

@@ -12,6 +12,7 @@ from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
 from claimdesk.core.sources_records import parse_date
 from claimdesk.services import events
 from claimdesk.services.events import Actor
+from claimdesk.services.inputs import LoadedInput
 from claimdesk.store.models import Article, ArticleVersion, Claim, Claimant
 from claimdesk.store.types import utcnow
 
@@ -164,6 +165,21 @@ def ingest(
     )
     session.commit()
     return IngestResult(article, version, claims, created=True)
+
+
+def ingest_input(
+    session: Session, loaded: LoadedInput, *, actor: Actor, ingested_by_id: int | None = None
+) -> IngestResult:
+    """``ingest`` for what ``services.inputs`` loaded (a file, a URL, pasted text)."""
+    return ingest(
+        session,
+        extraction=loaded.extraction,
+        actor=actor,
+        url=loaded.url,
+        raw=loaded.raw,
+        content_type=loaded.content_type,
+        ingested_by_id=ingested_by_id,
+    )
 
 
 def _store_claims(

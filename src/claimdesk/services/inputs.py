@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
+from claimdesk.core.decoding import check_size
+from claimdesk.core.errors import InputError
 from claimdesk.core.extraction import Extraction, extract, fetch_url
 
 Kind = Literal["text", "markdown", "html"]
@@ -33,10 +34,10 @@ def read_file(path: Path) -> bytes:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if size > MAX_INPUT_BYTES:
-        raise InputError(
-            f"{path} is {size / 1e6:.1f} MB; the limit is {MAX_INPUT_BYTES / 1e6:.0f} MB"
-        )
+    try:
+        check_size(size)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
     if path.is_dir():
         raise InputError(f"{path} is a folder")
     try:
@@ -63,6 +64,12 @@ def load(name: str, *, kind: Kind | None = None, public_only: bool = False) -> L
     data = read_file(path)
     extraction = extract(data, kind=kind, filename=path.name)
     return LoadedInput(name, extraction, data, None, None)
+
+
+def from_data(data: bytes | str, *, name: str, kind: Kind | None = None) -> LoadedInput:
+    """Extract an article given directly (pasted or piped). Raises InputError."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return LoadedInput(name, extract(data, kind=kind), raw, None, None)
 
 
 def expand(names: list[str]) -> Iterator[str]:

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from claimdesk.config import Settings
 from claimdesk.core.decoding import Kind
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
-from claimdesk.core.extraction import extract
 from claimdesk.core.permissions import Permission
 from claimdesk.services import articles, inputs
 from claimdesk.services.accounts import Principal
@@ -66,27 +65,14 @@ def new_article(
         if url.strip():
             if not inputs.is_url(url.strip()):
                 raise InputError("The URL must start with http:// or https://.")
-            loaded = inputs.load(
-                url.strip(),
-                kind=chosen,
-                public_only=not settings.fetch_private,
-            )
-            extraction, raw, final_url = loaded.extraction, loaded.raw, loaded.url
-            content_type = loaded.content_type
+            loaded = inputs.load(url.strip(), kind=chosen, public_only=not settings.fetch_private)
         elif text.strip():
-            extraction = extract(text, kind=chosen)
-            raw, final_url, content_type = text.encode("utf-8"), None, None
+            loaded = inputs.from_data(text, name="pasted text", kind=chosen)
         else:
             raise InputError("Paste the article text or give its URL.")
     except InputError as exc:
         return _form(request, error=str(exc), values=values)
-    result = articles.ingest(
-        session,
-        extraction=extraction,
-        actor=principal.actor,
-        url=final_url,
-        raw=raw,
-        content_type=content_type,
-        ingested_by_id=principal.user_id,
+    result = articles.ingest_input(
+        session, loaded, actor=principal.actor, ingested_by_id=principal.user_id
     )
     return RedirectResponse(f"/articles/{result.article.id}", status_code=303)
