@@ -193,15 +193,18 @@ def checked_before(session: Session, text: str, *, limit: int = 5) -> CheckedBef
         )
     ]
     wanted = set(query.terms)
-    relevant = [(cid, st, status) for cid, st, status in rows if wanted & set(index_terms(st))]
-    if not relevant:
-        return CheckedBefore([], fact_checks)
+    relevant: list[tuple[int, str, str]] = []
     doc_freq: Counter[str] = Counter()
     lengths = 0
-    for _cid, st, _status in relevant:
+    for cid, st, state in rows:
         words = index_terms(st)
-        lengths += len(words)
-        doc_freq.update(set(words) & wanted)
+        shared = wanted.intersection(words)
+        if shared:
+            relevant.append((cid, st, state))
+            lengths += len(words)
+            doc_freq.update(shared)
+    if not relevant:
+        return CheckedBefore([], fact_checks)
     stats = CorpusStats(len(rows), lengths / len(relevant), doc_freq)
     candidates = [Candidate(cid, cid, st) for cid, st, _status in relevant]
     status = {cid: s for cid, _st, s in relevant}
