@@ -61,9 +61,8 @@ def postgres_server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _migrated(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Database]]:
+def _migrated() -> Iterator[dict[str, Database]]:
+    """The migrated database of each backend, opened once per run."""
     cache: dict[str, Database] = {}
     yield cache
     for db in cache.values():

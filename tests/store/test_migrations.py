@@ -14,17 +14,13 @@ from sqlmodel import SQLModel
 from claimdesk.store import migrate
 from claimdesk.store.database import Database
 from claimdesk.store.engine import make_engine
-from claimdesk.store.search_index import is_search_index_table
-
-
-def _include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    return not (type_ == "table" and is_search_index_table(name))
+from claimdesk.store.search_index import include_in_schema_comparison
 
 
 def test_migrations_produce_exactly_the_models_schema(db: Database) -> None:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_object": _include}
+            conn, opts={"compare_type": True, "include_object": include_in_schema_comparison}
         )
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []

@@ -34,6 +34,13 @@ def is_search_index_table(name: str | None) -> bool:
     return bool(name) and any(str(name).startswith(p) for p in SEARCH_INDEX_PREFIXES)
 
 
+def include_in_schema_comparison(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's ``include_object``: the search index lives outside the models' schema."""
+    return not (type_ == "table" and is_search_index_table(name))
+
+
 @dataclass(frozen=True)
 class IndexStats:
     documents: int

@@ -4,13 +4,9 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import claimdesk.store.models  # noqa: F401  (registers the tables)
-from claimdesk.store.search_index import is_search_index_table
+from claimdesk.store.search_index import include_in_schema_comparison
 
 target_metadata = SQLModel.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and is_search_index_table(name))
 
 
 def run_migrations() -> None:
@@ -20,7 +16,7 @@ def run_migrations() -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        include_object=include_object,
+        include_object=include_in_schema_comparison,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
