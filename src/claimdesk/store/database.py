@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from claimdesk.store import migrate
-from claimdesk.store.engine import make_engine
+from claimdesk.store.engine import make_engine, writer
 
 
 @dataclass
 class Database:
     engine: Engine
+    write_engine: Engine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.write_engine = writer(self.engine)
 
     @classmethod
     def open(cls, url: str) -> Database:
@@ -25,8 +29,12 @@ class Database:
         return db
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session; ``write=True`` for a unit of work that writes, so that on SQLite its
+        transactions take the write lock when they begin and concurrent writers wait for
+        each other (up to the busy timeout) instead of failing halfway."""
+        bind = self.write_engine if write else self.engine
+        with Session(bind, expire_on_commit=False) as session:
             yield session
 
     def ping(self) -> bool:

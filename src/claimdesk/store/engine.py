@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -45,8 +46,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_OPTION = "claimdesk_write"
+
+
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A transaction that will write takes SQLite's write lock up front (BEGIN IMMEDIATE), so
+    # writers queue on the busy timeout instead of failing when a read turns into a write
+    # (a deferred transaction cannot wait for the lock: SQLite answers "database is locked").
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for transactions that write: on SQLite they begin IMMEDIATE; on
+    PostgreSQL nothing changes (row locks and unique keys do the work there)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -60,3 +74,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+# SQLite's "database is locked"/"busy"; PostgreSQL's serialization failure, deadlock,
+# lock-not-available and the cancel a lock_timeout or statement_timeout gives.
+_PG_CONTENTION_CODES = frozenset({"40001", "40P01", "55P03", "57014"})
+
+
+def is_contention(exc: BaseException) -> bool:
+    """Did a statement fail only because other writers held the database (try again later),
+    rather than because of what it asked?"""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in _PG_CONTENTION_CODES:
+        return True
+    message = str(exc.orig).lower()
+    return isinstance(exc, OperationalError) and (
+        "database is locked" in message
+        or "database table is locked" in message
+        or "busy" in message
+    )

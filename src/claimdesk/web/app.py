@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimdesk.config import Settings
@@ -15,7 +16,7 @@ from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
 from claimdesk.web import account_pages, ingest_pages, pages
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
-from claimdesk.web.errors import http_error_handler
+from claimdesk.web.errors import database_error_handler, http_error_handler
 from claimdesk.web.rendering import make_templates
 from claimdesk.web.security import SecurityMiddleware
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AuthenticationRequired, authentication_required_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(DBAPIError, database_error_handler)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     app.include_router(account_pages.router)
     app.include_router(ingest_pages.router)  # before pages: /articles/new is not an id

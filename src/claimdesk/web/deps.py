@@ -16,8 +16,12 @@ def get_db(request: Request) -> Database:
     return db
 
 
-def get_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
-    with db.session() as session:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request, db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
+    """The request's session: a writing one (SQLite: BEGIN IMMEDIATE) for unsafe methods."""
+    with db.session(write=request.method not in SAFE_METHODS) as session:
         yield session
 
 
