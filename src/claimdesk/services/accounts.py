@@ -194,7 +194,7 @@ def _recent_failures(session: Session, email: str) -> int:
     by_email = session.exec(
         select(func.count(col(LoginAttempt.id))).where(
             LoginAttempt.email == email,
-            col(LoginAttempt.succeeded).is_(False),
+            col(LoginAttempt.outcome).in_(("checking", "failed")),
             LoginAttempt.created_at >= since,
         )
     ).one()
@@ -212,7 +212,7 @@ def login(
     """
     key = email.strip().lower()[:320]
     if _recent_failures(session, key) >= THROTTLE_MAX_FAILURES:
-        session.add(LoginAttempt(email=key, client_ip=client_ip, succeeded=False))
+        session.add(LoginAttempt(email=key, client_ip=client_ip, outcome="throttled"))
         events.record(
             session,
             actor=Actor(label=key),
@@ -228,7 +228,7 @@ def login(
         password, user.password_hash if user and user.password_hash else _DUMMY_HASH
     )
     if user is None or not ok or user.disabled:
-        session.add(LoginAttempt(email=key, client_ip=client_ip, succeeded=False))
+        session.add(LoginAttempt(email=key, client_ip=client_ip, outcome="failed"))
         events.record(
             session,
             actor=Actor(label=key),
@@ -246,7 +246,7 @@ def login(
         expires_at=utcnow() + SESSION_LIFETIME,
     )
     session.add(row)
-    session.add(LoginAttempt(email=key, client_ip=client_ip, succeeded=True))
+    session.add(LoginAttempt(email=key, client_ip=client_ip, outcome="succeeded"))
     events.record(
         session,
         actor=Actor(kind="user", id=user.id, label=user.email),

@@ -92,13 +92,23 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+LOGIN_OUTCOMES = ("checking", "failed", "succeeded", "throttled")
+
+
 class LoginAttempt(SQLModel, table=True):
+    """One try at signing in. ``outcome`` is "checking" while the password is being
+    verified, then "failed" or "succeeded"; "throttled" when it was refused unchecked.
+    Only "checking" and "failed" count towards the login throttle."""
+
     __tablename__: ClassVar[str] = "auth_login_attempt"
-    __table_args__ = (Index("ix_auth_login_attempt_email_created", "email", "created_at"),)
+    __table_args__ = (
+        Index("ix_auth_login_attempt_email_created", "email", "created_at"),
+        Index("ix_auth_login_attempt_client_ip_created", "client_ip", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320)
     client_ip: str | None = Field(default=None, max_length=64)
-    succeeded: bool = Field(default=False)
+    outcome: str = Field(default="checking", max_length=20)
     created_at: datetime = _created()
 
 
