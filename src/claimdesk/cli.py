@@ -11,14 +11,17 @@ import sys
 from typing import Annotated, Literal
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk import cli_accounts, cli_sources
-from claimdesk.cli_support import database_session, err, fail, open_database
+from claimdesk.cli_support import BUSY, database_session, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
+from claimdesk.core.textsafety import show_hidden
 from claimdesk.progress import Progress
 from claimdesk.services import articles, demo, inputs
 from claimdesk.services.events import SYSTEM
+from claimdesk.store.engine import is_contention
 
 app = typer.Typer(
     name="claimdesk",
@@ -88,10 +91,13 @@ def _print_table(extraction: Extraction, threshold: float) -> None:
     print(f"{'score':>5}  {'span':>11}  claim")
     for claim in rows:
         span = f"{claim.start}-{claim.end}"
-        quote = claim.quote if len(claim.quote) <= 100 else claim.quote[:99] + "…"
+        quote = show_hidden(claim.quote)  # a terminal would obey bidi controls in the quote
+        quote = quote if len(quote) <= 100 else quote[:99] + "…"
         print(f"{claim.score:5.2f}  {span:>11}  {quote}")
         if claim.reasons:
             print(f"{'':5}  {'':>11}  ({', '.join(claim.reasons)})")
+        if claim.flags:
+            print(f"{'':5}  {'':>11}  warning: {', '.join(claim.flags)}")
 
 
 @app.command("ingest")
@@ -118,15 +124,18 @@ def ingest_command(
         for name in names:
             try:
                 loaded = inputs.load(name, kind=kind)
-                with db.session() as session:
+                with db.session(write=True) as session:
                     result = articles.ingest_input(session, loaded, actor=SYSTEM)
                 article_id = result.article.id
                 state = "stored" if result.created else "unchanged"
                 progress.note(f"{name}: {state}, article {article_id}, {len(result.claims)} claims")
-                print(f"{article_id}\t{len(result.claims)}\t{state}\t{name}")
-            except InputError as exc:
+                print(f"{article_id}\t{len(result.claims)}\t{state}\t{name}", flush=True)
+            except (InputError, SQLAlchemyError) as exc:
+                # One item's failure (bad input, a database that stayed busy, a value the
+                # database refused) is reported and the rest go on; its transaction was
+                # rolled back, so nothing of it is half-stored.
                 failures += 1
-                progress.note(f"{name}: failed: {exc}")
+                progress.note(f"{name}: failed: {_item_error(exc)}")
             progress.advance()
     finally:
         progress.close()
@@ -134,6 +143,15 @@ def ingest_command(
     err(f"ingested {len(names) - failures} of {len(names)}; {failures} failed")
     if failures:
         raise typer.Exit(1)
+
+
+def _item_error(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return str(exc)
+    if is_contention(exc):
+        return BUSY
+    orig = getattr(exc, "orig", None)
+    return f"the database refused it: {str(orig or exc).splitlines()[0]}"
 
 
 def _with_stdin_list(sources: list[str]) -> list[str]:

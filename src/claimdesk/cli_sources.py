@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
-from claimdesk.cli_support import err, fail, open_database
+from claimdesk.cli_support import BUSY, err, fail, open_database
 from claimdesk.core.sources_formats import FormatError, detect_format, parse_mapping
 from claimdesk.progress import Progress
 from claimdesk.services import matching, sources
 from claimdesk.services.events import SYSTEM
 from claimdesk.services.matching import SourceMatch
+from claimdesk.store.engine import is_contention
 
 FORMATS = ("auto", "csv", "jsonl", "claimreview")
 MAX_ERRORS_SHOWN = 50
@@ -67,7 +69,7 @@ def import_command(
         for name in paths:
             progress = Progress(total=_count_records(name, fmt), label=name, unit="records")
             try:
-                with db.session() as session:
+                with db.session(write=True) as session:
                     report = sources.import_records(
                         session,
                         sources.iter_path(name, fmt, columns),  # type: ignore[arg-type]
@@ -79,6 +81,15 @@ def import_command(
             except sources.SourceImportError as exc:
                 progress.close()
                 err(f"error: {exc}")
+                failed = True
+                continue
+            except SQLAlchemyError as exc:
+                progress.close()
+                reason = BUSY if is_contention(exc) else str(getattr(exc, "orig", exc))
+                err(
+                    f"error: {name}: {reason.splitlines()[0]} (batches committed before this "
+                    "are kept; importing again resumes without duplicates)"
+                )
                 failed = True
                 continue
             except sources.ImportInterrupted as exc:
@@ -106,9 +117,17 @@ def import_command(
 
 
 def read_queries(path: Path) -> list[tuple[str, str]]:
-    """``id<TAB>text`` lines (CSV-style quoted text is unquoted); blank lines skip."""
+    r"""``id<TAB>text`` lines (CSV-style quoted text is unquoted); blank lines skip.
+
+    Lines end at ``\n`` (or ``\r\n``) only: a U+2028 or form feed inside a claim stays in
+    its text, and a line's number is one more than the newlines before it. A leading byte
+    order mark is ignored.
+    Raises OSError, UnicodeDecodeError, or FormatError naming the line that has no id or tab.
+    """
     queries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    content = path.read_bytes().decode("utf-8-sig")
+    for number, line in enumerate(content.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         qid, sep, text = line.partition("\t")

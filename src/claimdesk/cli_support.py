@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from claimdesk.config import Settings
 from claimdesk.store.database import Database
-from claimdesk.store.engine import DatabaseUrlError
+from claimdesk.store.engine import CLI_BUSY_TIMEOUT_MS, DatabaseUrlError, is_contention
+
+BUSY = "the database stayed busy with other writers; nothing was changed, try again"
 
 
 def err(message: str) -> None:
@@ -25,23 +28,29 @@ def fail(message: str) -> typer.Exit:
 
 
 def open_database() -> Database:
-    """The configured database, migrated to the newest schema."""
+    """The configured database, migrated to the newest schema. On SQLite a command waits up
+    to CLI_BUSY_TIMEOUT_MS for other writers (another ingest, the web app) to finish."""
     settings = Settings.from_env()
     try:
-        return Database.open(settings.database_url)
+        return Database.open(settings.database_url, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
     except DatabaseUrlError as exc:
         raise fail(str(exc)) from None
 
 
 @contextmanager
 def database_session(*expected: type[Exception]) -> Iterator[Session]:
-    """A session on the configured database, closed afterwards; an ``expected`` error
-    becomes a clear message and exit code 1."""
+    """A writing session on the configured database, closed afterwards; an ``expected``
+    error becomes a clear message and exit code 1, and so does a database still busy after
+    the wait (nothing of the command's transaction is kept)."""
     db = open_database()
     try:
-        with db.session() as session:
+        with db.session(write=True) as session:
             yield session
     except expected as exc:
         raise fail(str(exc)) from None
+    except DBAPIError as exc:
+        if is_contention(exc):
+            raise fail(BUSY) from None
+        raise
     finally:
         db.close()

@@ -25,7 +25,7 @@ from claimdesk.core.sources_formats import FormatError, detect_format, iter_file
 from claimdesk.core.sources_records import RecordError, SourceRecord, parse_date
 from claimdesk.services import events
 from claimdesk.services.events import Actor
-from claimdesk.store import search_index
+from claimdesk.store import locks, search_index
 from claimdesk.store.models import Passage, Source
 from claimdesk.store.types import new_uuid, utcnow
 
@@ -171,6 +171,8 @@ def _commit_batch(
     report: ImportReport,
     on_batch: Callable[[int], None] | None,
 ) -> None:
+    # Two imports into one collection at once: the second waits, then sees the first's rows.
+    locks.serialise(session, f"source-collection:{collection}")
     conn = session.connection()
     existing = {
         ident: (sid, digest)

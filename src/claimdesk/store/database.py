@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from claimdesk.store import migrate
-from claimdesk.store.engine import make_engine, writer
+from claimdesk.store.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine, writer
 
 
 @dataclass
@@ -22,9 +22,9 @@ class Database:
         self.write_engine = writer(self.engine)
 
     @classmethod
-    def open(cls, url: str) -> Database:
+    def open(cls, url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Database:
         """Open ``url``, upgrading its schema to the newest migration."""
-        db = cls(make_engine(url))
+        db = cls(make_engine(url, busy_timeout_ms=busy_timeout_ms))
         migrate.upgrade(db.engine)
         return db
 
