@@ -60,6 +60,21 @@ def postgres_server_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def fresh_postgres(postgres_server_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database of its own (for tests that run servers or commands)."""
+    admin = make_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    name = f"claimdesk_fresh_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def _migrated() -> Iterator[dict[str, Database]]:
     """The migrated database of each backend, opened once per run."""

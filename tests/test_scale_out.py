@@ -1,42 +1,22 @@
-"""Several app workers on one PostgreSQL database share everything a session needs."""
+"""Serving setups: several workers on one PostgreSQL database, and a trusted TLS proxy."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from claimdesk.store.engine import make_engine
+from tests.serving import claimdesk, running_server
 
 
-@pytest.fixture
-def fresh_postgres(postgres_server_url: str) -> Iterator[str]:
-    admin = make_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    name = f"claimdesk_workers_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _demo_account(env: dict[str, str], role: str) -> tuple[str, str]:
+    demo = claimdesk(env, "demo")
+    email, password = next(
+        line.split() for line in demo.stdout.splitlines() if line.startswith(f"{role}@")
+    )
+    return email, password
 
 
 def test_two_workers_share_sessions_and_the_signing_key(
@@ -44,38 +24,9 @@ def test_two_workers_share_sessions_and_the_signing_key(
 ) -> None:
     env = {**os.environ, "CLAIMDESK_DATABASE_URL": fresh_postgres}
     env.pop("CLAIMDESK_SECRET_KEY", None)
-    demo = subprocess.run(
-        [sys.executable, "-m", "claimdesk", "demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    email, password = next(
-        line.split() for line in demo.stdout.splitlines() if line.startswith("editor@")
-    )
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "claimdesk", "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "server.log"
-            ).read_text()
-            time.sleep(0.2)
+    email, password = _demo_account(env, "editor")
+    log = tmp_path / "server.log"
+    with running_server(env, log, "--workers", "2") as base:
         time.sleep(1.0)  # let the second worker finish starting
         login = httpx.post(base + "/login", data={"email": email, "password": password})
         assert login.status_code == 303
@@ -89,11 +40,27 @@ def test_two_workers_share_sessions_and_the_signing_key(
         assert statuses == [200] * 40
         pids = {
             line.split("[")[1].split("]")[0]
-            for line in (tmp_path / "server.log").read_text().splitlines()
+            for line in log.read_text().splitlines()
             if "Started server process" in line
         }
         assert len(pids) == 2
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+
+
+def _login_cookie_header(base: str, email: str, password: str) -> str:
+    response = httpx.post(
+        base + "/login",
+        data={"email": email, "password": password},
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+    )
+    assert response.status_code == 303, response.text
+    return response.headers["set-cookie"]
+
+
+def test_a_trusted_tls_proxy_makes_cookies_secure(tmp_path: Path) -> None:
+    env = {**os.environ, "CLAIMDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.db'}"}
+    email, password = _demo_account(env, "reviewer")
+    with running_server(env, tmp_path / "trusted.log", "--forwarded-allow-ips", "127.0.0.1") as b:
+        assert "secure" in _login_cookie_header(b, email, password).lower()
+    # the same headers from a proxy that is not named are ignored
+    with running_server(env, tmp_path / "untrusted.log", "--forwarded-allow-ips", "192.0.2.1") as b:
+        assert "secure" not in _login_cookie_header(b, email, password).lower()

@@ -204,10 +204,21 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of the reverse proxies (TLS terminators) whose "
+            "X-Forwarded-For/-Proto headers are trusted, or '*'. Default: 127.0.0.1 only.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app (never loads the demo by itself).
 
-    Example: claimdesk serve --host 0.0.0.0 --port 8080
+    Behind a proxy that terminates TLS, name it with --forwarded-allow-ips so that cookies
+    are marked Secure and login limits see the client's address, not the proxy's.
+
+    Example: claimdesk serve --host 0.0.0.0 --port 8080 --forwarded-allow-ips 10.0.0.5
     """
     import uvicorn
 
@@ -221,6 +232,8 @@ def serve_command(
         workers=workers,
         log_level="info",
         factory=False,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips or "127.0.0.1",
     )
 
 
