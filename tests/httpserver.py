@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -52,10 +52,31 @@ def stream(chunk: bytes, count: int) -> Route:
     return route
 
 
-def slow(seconds: float) -> Route:
+def slow(seconds: float, then: Route | None = None) -> Route:
+    """Wait ``seconds``, then answer with ``then`` (by default a short page)."""
+
     def route(handler: http.server.BaseHTTPRequestHandler) -> None:
         time.sleep(seconds)
-        respond(200, b"late")(handler)
+        (then or respond(200, b"late"))(handler)
+
+    return route
+
+
+def trickle(body: bytes, interval: float) -> Route:
+    """Send ``body`` one byte every ``interval`` seconds, as a stalling server does."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        try:
+            for byte in body:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(interval)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     return route
 
@@ -71,14 +92,22 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 class Site:
     base_url: str
     routes: dict[str, Route]
+    seen: list[tuple[str, str]] = field(default_factory=list)  # (path, Host header) received
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
 
 
 @contextmanager
 def serve(routes: dict[str, Route]) -> Iterator[Site]:
+    seen: list[tuple[str, str]] = []
+
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.0"
 
         def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Host", "")))
             route = routes.get(self.path.split("?")[0])
             (route or respond(404, b"not found"))(self)
 
@@ -89,7 +118,7 @@ def serve(routes: dict[str, Route]) -> Iterator[Site]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(f"http://127.0.0.1:{server.server_address[1]}", routes)
+        yield Site(f"http://127.0.0.1:{server.server_address[1]}", routes, seen)
     finally:
         server.shutdown()
         server.server_close()
