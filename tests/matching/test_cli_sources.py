@@ -87,3 +87,28 @@ def test_mapped_columns_and_malformed_lines(tmp_path: Path) -> None:
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run(tmp_path, "sources", "import", "x.csv", "--map", "bogus=1").returncode == 2
     assert run(tmp_path, "match", "x", "--format", "xml").returncode == 2
+
+
+def test_queries_end_only_at_newlines(tmp_path: Path) -> None:
+    """U+2028, U+0085 and form feeds inside a claim are text, not line ends; CRLF is fine."""
+    lib = tmp_path / "lib.csv"
+    lib.write_text(CSV_LIBRARY, encoding="utf-8")
+    assert run(tmp_path, "sources", "import", str(lib)).returncode == 0
+    queries = tmp_path / "q.tsv"
+    queries.write_bytes(
+        f"\ufeffq1\t{QUERY}\u2028(as reported)\r\nq2\tOld Mill\x0cbridge\x85repairs\r\n".encode()
+    )
+    result = run(tmp_path, "match", "--queries", str(queries), "--limit", "1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["query_id"] for a in answers] == ["q1", "q2"]
+    assert answers[0]["matches"][0]["external_id"] == BEST
+
+
+def test_a_bad_query_line_is_reported_with_its_true_number(tmp_path: Path) -> None:
+    queries = tmp_path / "q.tsv"
+    queries.write_text("q1\tthe first\u2028claim\n\nno tab on line three\n", encoding="utf-8")
+    result = run(tmp_path, "match", "--queries", str(queries), "--format", "trec")
+    assert result.returncode == 1
+    assert f"{queries}: line 3: expected id<TAB>text" in result.stderr
+    assert result.stdout == ""

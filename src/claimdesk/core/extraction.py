@@ -28,6 +28,7 @@ from claimdesk.core.fetch import FetchedDocument, fetch_url
 from claimdesk.core.markup import PageText, html_to_text, markdown_to_text
 from claimdesk.core.scoring import load_model
 from claimdesk.core.segmentation import segment
+from claimdesk.core.textsafety import hidden_character_flags
 
 __all__ = [
     "DECISION_THRESHOLD",
@@ -61,6 +62,12 @@ class ClaimSpan:
     reasons: tuple[str, ...]
     duplicate_of: int | None = None  # index into Extraction.claims of the first occurrence
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Warnings for the reader, never part of the score: ``"hidden characters"`` when the
+        quote or statement holds invisible or direction-changing characters (``textsafety``)."""
+        return hidden_character_flags(self.quote, self.statement)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "start": self.start,
@@ -71,6 +78,7 @@ class ClaimSpan:
             "score": round(self.score, 4),
             "reasons": list(self.reasons),
             "duplicate_of": self.duplicate_of,
+            "flags": list(self.flags),
         }
 
 
