@@ -15,6 +15,7 @@ from claimdesk.core.permissions import Permission, allows
 from claimdesk.resources import templates_dir
 from claimdesk.services.accounts import Principal
 from claimdesk.store.models import Claim
+from claimdesk.web.text_display import install_text_safety
 
 
 def make_templates() -> Jinja2Blocks:
@@ -23,6 +24,7 @@ def make_templates() -> Jinja2Blocks:
     templates.env.globals["can"] = can
     templates.env.filters["http_url"] = http_url
     templates.env.globals["excerpt"] = excerpt
+    install_text_safety(templates.env)
     return templates
 
 
