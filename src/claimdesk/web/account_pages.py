@@ -21,6 +21,7 @@ from claimdesk.web.auth import (
     sign,
 )
 from claimdesk.web.deps import SessionDep
+from claimdesk.web.errors import NoNul
 from claimdesk.web.rendering import render
 
 router = APIRouter()
@@ -39,7 +40,7 @@ def login_form(request: Request, principal: OptionalPrincipal, next: str | None 
 def login_submit(
     request: Request,
     session: SessionDep,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[str, Form(max_length=320), NoNul] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
@@ -102,7 +103,7 @@ def tokens_create(
     request: Request,
     session: SessionDep,
     principal: TokenOwner,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[str, Form(max_length=200), NoNul] = "",
 ) -> Response:
     user = _me(session, principal)
     _token, secret = accounts.create_token(session, user=user, name=name, actor=principal.actor)
@@ -150,7 +151,7 @@ def users_add(
     request: Request,
     session: SessionDep,
     principal: UserManager,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[str, Form(max_length=320), NoNul] = "",
     role: Annotated[str, Form(max_length=20)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:

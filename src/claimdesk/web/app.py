@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,7 +17,12 @@ from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
 from claimdesk.web import account_pages, ingest_pages, pages
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
-from claimdesk.web.errors import database_error_handler, http_error_handler
+from claimdesk.web.errors import (
+    bounded_path_ids,
+    database_error_handler,
+    http_error_handler,
+    validation_error_handler,
+)
 from claimdesk.web.rendering import make_templates
 from claimdesk.web.security import SecurityMiddleware
 
@@ -43,7 +49,12 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             db.close()
 
     app = FastAPI(
-        title="claimdesk", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+        title="claimdesk",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(bounded_path_ids)],
     )
     app.state.settings = settings
     if database is not None:
@@ -53,6 +64,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AuthenticationRequired, authentication_required_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(DBAPIError, database_error_handler)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     app.include_router(account_pages.router)

@@ -19,6 +19,7 @@ from claimdesk.core.permissions import Permission, allows
 from claimdesk.services import accounts
 from claimdesk.services.accounts import Principal
 from claimdesk.web.deps import SessionDep
+from claimdesk.web.security import bearer_token, is_api_path
 
 SESSION_COOKIE = "claimdesk_session"
 
@@ -33,6 +34,10 @@ def sign(secret_key: str, value: str) -> str:
 
 
 def unsign(secret_key: str, signed: str) -> str | None:
+    """The value of a cookie we signed, or None when it is not one (forged, damaged, or
+    holding characters a signature never has)."""
+    if not signed.isascii():
+        return None
     value, _, mac = signed.rpartition(".")
     if not value:
         return None
@@ -46,18 +51,23 @@ def session_secret(request: Request) -> str | None:
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return is_api_path(request.url.path)
 
 
 def resolve_principal(request: Request, session: SessionDep) -> Principal | None:
-    """The caller, from a Bearer token on /api/ or the session cookie; cached per request."""
+    """The caller; cached per request.
+
+    An /api/ request with a Bearer header is authenticated by that token alone: a token
+    that is not valid gives no principal (401), never a fall back to the session cookie.
+    Only this lets the CSRF check exempt such requests. Elsewhere the session cookie counts.
+    """
     if hasattr(request.state, "principal"):
         cached: Principal | None = request.state.principal
         return cached
     principal = None
-    authorization = request.headers.get("authorization", "")
-    if authorization.lower().startswith("bearer ") and is_api(request):
-        principal = accounts.principal_for_token(session, authorization[7:].strip())
+    token = bearer_token(request.headers.get("authorization", ""))
+    if token is not None and is_api(request):
+        principal = accounts.principal_for_token(session, token)
     elif (secret := session_secret(request)) is not None:
         principal = accounts.principal_for_session(session, secret)
     request.state.principal = principal

@@ -2,14 +2,22 @@
 
 CSRF is refused by origin, not by tokens (it works for htmx and plain forms alike): an
 unsafe request from a browser must come from our own origin, told by ``Sec-Fetch-Site``
-or, where a browser does not send that, by ``Origin``. Requests carrying a Bearer token are
-exempt: browsers never add that header by themselves.
+or, where a browser does not send that, by ``Origin``. Only API requests carrying a Bearer
+token are exempt: browsers never add that header by themselves, and an API request with one is
+authenticated by that token alone (never by the cookie; see ``resolve_principal``), so a
+bogus Bearer header cannot carry a cross-site write on the cookie.
+
+An exception nothing else handled is logged and answered here with a plain 500 that keeps
+the security headers and shows no traceback (Starlette's own 500 answer sits outside this
+middleware and would lack them).
 """
 
 from __future__ import annotations
 
+import logging
+
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,6 +42,28 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SERVER_ERROR = (
+    "Something went wrong on our side and the error has been logged. "
+    "Please try again, and tell the desk's administrator if it keeps happening."
+)
+_SERVER_ERROR_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>500 · claimdesk</title>
+<link rel="stylesheet" href="/static/app.css"></head>
+<body><main><section class="page narrow"><h1>Something went wrong</h1>
+<p>{SERVER_ERROR}</p><p><a href="/">Back to the articles</a></p></section></main></body></html>
+"""
+logger = logging.getLogger(__name__)
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header value, else None."""
+    if authorization[:7].lower() != "bearer ":
+        return None
+    return authorization[7:].strip()
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
 
 
 def _own_origin(scope: Scope, headers: Headers) -> str:
@@ -46,7 +76,7 @@ def cross_site_reason(scope: Scope) -> str | None:
     if scope["method"] in SAFE_METHODS:
         return None
     headers = Headers(scope=scope)
-    if headers.get("authorization", "").lower().startswith("bearer "):
+    if is_api_path(scope["path"]) and bearer_token(headers.get("authorization", "")) is not None:
         return None
     site = headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
@@ -55,6 +85,13 @@ def cross_site_reason(scope: Scope) -> str | None:
     if origin is not None and origin != _own_origin(scope, headers):
         return "cross-site request refused (Origin does not match)"
     return None
+
+
+def server_error(scope: Scope) -> Response:
+    """The plain 500 answer: JSON on the API, a small page elsewhere; no details."""
+    if is_api_path(scope["path"]):
+        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+    return HTMLResponse(_SERVER_ERROR_PAGE, status_code=500)
 
 
 class SecurityMiddleware:
@@ -66,8 +103,12 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 existing = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in existing]
                 message["headers"] = [*message.get("headers", []), *extra]
@@ -78,4 +119,10 @@ class SecurityMiddleware:
             response = PlainTextResponse(reason, status_code=403)
             await response(scope, receive, send_with_headers)
             return
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if started:  # too late for another answer: let the server close the connection
+                raise
+            await server_error(scope)(scope, receive, send_with_headers)
