@@ -9,11 +9,20 @@ from typing import Annotated
 import typer
 
 from claimdesk.cli_support import database_session, err, fail
+from claimdesk.core.text_input import TextInputError, refuse_nul
 from claimdesk.services import accounts
 from claimdesk.services.events import SYSTEM
 
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage personal API tokens.", no_args_is_help=True)
+
+
+def _storable(value: str, field: str) -> str:
+    """``value`` when it can be stored; raises typer.Exit (code 1) with a message if not."""
+    try:
+        return refuse_nul(value, field)
+    except TextInputError as exc:
+        raise fail(str(exc)) from None
 
 
 def _password(password_stdin: bool, *, generate: bool) -> tuple[str, bool]:
@@ -43,6 +52,7 @@ def users_add(
 
     Example: claimdesk users add ana@desk.example --role editor --password-stdin < pass.txt
     """
+    email = _storable(email, "the email")
     password, generated = _password(password_stdin, generate=generate)
     with database_session(accounts.AccountError) as session:
         user = accounts.add_user(session, email=email, role=role, password=password, actor=SYSTEM)
@@ -112,6 +122,7 @@ def tokens_create(
 
     Example: TOKEN=$(claimdesk tokens create ana@desk.example --name notebook)
     """
+    email, name = _storable(email, "the email"), _storable(name, "the token name")
     with database_session(accounts.AccountError) as session:
         user = accounts.get_user(session, email)
         _token, secret = accounts.create_token(session, user=user, name=name, actor=SYSTEM)
