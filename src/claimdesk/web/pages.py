@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.services import articles, matching
 from claimdesk.web.auth import Reader
 from claimdesk.web.deps import DatabaseDep, SessionDep
-from claimdesk.web.rendering import highlight_segments, render
+from claimdesk.web.rendering import claim_list_page, highlight_segments, is_htmx, render
 
 router = APIRouter()
+ClaimListPageNumber = Annotated[
+    int | None, Query(alias="page", ge=1, le=1_000_000, description="Page of the claim list")
+]
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -30,8 +35,14 @@ def home(request: Request, session: SessionDep, principal: Reader) -> HTMLRespon
 
 
 def _article_page(
-    request: Request, session: SessionDep, article_id: int, claim_id: int | None
+    request: Request,
+    session: SessionDep,
+    article_id: int,
+    claim_id: int | None,
+    page: int | None,
 ) -> HTMLResponse:
+    """The whole article text highlighted, and one page of its claim list (by default the
+    page holding the selected claim)."""
     try:
         view = articles.get_article(session, article_id)
     except articles.ArticleNotFound:
@@ -41,9 +52,11 @@ def _article_page(
         selected = next((c for c in view.claims if c.id == claim_id), None)
         if selected is None:
             raise HTTPException(404, "No such claim in this article")
+    whole_page = not is_htmx(request)  # htmx gets only the detail panel: no text, no list
     context = {
         "view": view,
-        "segments": highlight_segments(view.version.text, view.claims),
+        "segments": highlight_segments(view.version.text, view.claims) if whole_page else [],
+        "claim_page": claim_list_page(view.claims, page=page, selected=selected),
         "selected": selected,
         "suggestions": matching.suggestions_for_claim(session, selected) if selected else None,
     }
@@ -52,14 +65,23 @@ def _article_page(
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(
-    request: Request, session: SessionDep, principal: Reader, article_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    article_id: int,
+    page: ClaimListPageNumber = None,
 ) -> HTMLResponse:
-    return _article_page(request, session, article_id, None)
+    return _article_page(request, session, article_id, None, page)
 
 
 @router.get("/articles/{article_id}/claims/{claim_id}", response_class=HTMLResponse)
 def claim_detail(
-    request: Request, session: SessionDep, principal: Reader, article_id: int, claim_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    article_id: int,
+    claim_id: int,
+    page: ClaimListPageNumber = None,
 ) -> HTMLResponse:
     """The article with one claim open; htmx gets only the detail panel."""
-    return _article_page(request, session, article_id, claim_id)
+    return _article_page(request, session, article_id, claim_id, page)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -96,15 +98,78 @@ class Segment:
 
 
 def highlight_segments(text: str, claims: list[Claim]) -> list[Segment]:
-    """Cut ``text`` at every claim boundary so overlapping spans can all be shown."""
-    cuts = {0, len(text)}
-    for claim in claims:
-        cuts.add(max(0, min(claim.start, len(text))))
-        cuts.add(max(0, min(claim.end, len(text))))
-    points = sorted(cuts)
+    """Cut ``text`` at every claim boundary so overlapping spans can all be shown.
+
+    Each segment names the innermost claim covering it (the shortest; then the one starting
+    first; then the earliest in ``claims``) and how many claims cover it. One sweep over the
+    sorted boundaries with a heap of the open claims: O(n log n) in the number of claims.
+    """
+    size = len(text)
+    opening: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    depth_change: dict[int, int] = defaultdict(int)
+    cuts = {0, size}
+    for index, claim in enumerate(claims):
+        start, end = max(0, min(claim.start, size)), max(0, min(claim.end, size))
+        cuts.update((start, end))
+        if claim.start < claim.end and start < end:  # an empty span covers nothing
+            opening[start].append((claim.end - claim.start, claim.start, index, end))
+            depth_change[start] += 1
+            depth_change[end] -= 1
+    open_claims: list[tuple[int, int, int, int]] = []  # heap: innermost first
+    depth = 0
     segments: list[Segment] = []
-    for left, right in itertools.pairwise(points):
-        covering = [c for c in claims if c.start <= left and right <= c.end]
-        innermost = min(covering, key=lambda c: (c.end - c.start, c.start), default=None)
-        segments.append(Segment(text[left:right], innermost, len(covering)))
+    for left, right in itertools.pairwise(sorted(cuts)):
+        for entry in opening.get(left, ()):
+            heapq.heappush(open_claims, entry)
+        depth += depth_change.get(left, 0)
+        while open_claims and open_claims[0][3] <= left:  # closed before this segment
+            heapq.heappop(open_claims)
+        innermost = claims[open_claims[0][2]] if open_claims else None
+        segments.append(Segment(text[left:right], innermost, depth))
     return segments
+
+
+CLAIMS_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class ClaimListPage:
+    """One page of an article's claim list, best scores first."""
+
+    claims: list[Claim]
+    number: int
+    count: int  # how many pages there are (at least 1)
+    total: int  # how many claims in all
+    size: int  # claims per page
+
+    @property
+    def first_rank(self) -> int:
+        """The rank of this page's first claim in the whole list (from 1)."""
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def claim_list_page(
+    claims: list[Claim],
+    *,
+    page: int | None,
+    selected: Claim | None = None,
+    size: int = CLAIMS_PER_PAGE,
+) -> ClaimListPage:
+    """Page ``page`` of ``claims`` ranked by score (ties in the order given). Without a
+    page, the one holding ``selected``, else the first; a page past the end is the last."""
+    ranked = sorted(claims, key=lambda c: -c.score)
+    count = max(1, -(-len(ranked) // size))
+    if page is None:
+        position = next((i for i, c in enumerate(ranked) if c is selected), 0)
+        page = position // size + 1
+    number = max(1, min(page, count))
+    chosen = ranked[(number - 1) * size : number * size]
+    return ClaimListPage(chosen, number, count, len(ranked), size)
