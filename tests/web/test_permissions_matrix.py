@@ -36,6 +36,11 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/admin/users"): P.MANAGE_USERS,
     ("POST", "/admin/users/{user_id}"): P.MANAGE_USERS,
     ("GET", "/api/me"): P.READ,
+    ("GET", "/api/claims/{claim_id}"): P.READ,
+    ("GET", "/api/claims/{claim_id}/history"): P.READ,
+    ("POST", "/api/claims/{claim_id}/evidence"): P.LINK_EVIDENCE,
+    ("POST", "/api/claims/{claim_id}/actions"): P.PROPOSE_VERDICT,
+    ("GET", "/api/rating-scale"): P.READ,
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 PUBLIC_MOUNTS = {"/static"}
