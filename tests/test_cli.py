@@ -192,3 +192,25 @@ def test_extract_refuses_oversized_stdin() -> None:
     assert result.returncode == 1
     assert "too large" in result.stderr.decode()
     assert b"Traceback" not in result.stderr
+
+
+def test_ingest_new_version_of_an_article(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    first = tmp_path / "story.txt"
+    first.write_text("The harbour bridge reopened on 2 May 2026 after 14 months of repairs.\n")
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text("The harbour bridge reopened on 4 May 2026 after 14 months of repairs.\n")
+    stored = run("ingest", str(first), db=db)
+    assert stored.returncode == 0, stored.stderr
+    article_id = stored.stdout.decode().split("\t")[0]
+    # without the flag, different text is a new article
+    other = run("ingest", str(corrected), db=db)
+    assert other.stdout.decode().split("\t")[0] != article_id
+    again = run("ingest", "--new-version-of", article_id, str(corrected), db=db)
+    assert again.returncode == 0, again.stderr
+    fields = again.stdout.decode().split("\t")
+    assert (fields[0], fields[2]) == (article_id, "stored")
+    missing = run("ingest", "--new-version-of", "999", str(corrected), db=db)
+    assert missing.returncode == 1 and b"no article 999" in missing.stderr
+    both = run("ingest", "--new-version-of", article_id, str(first), str(corrected), db=db)
+    assert both.returncode == 1 and b"exactly one" in both.stderr

@@ -108,15 +108,28 @@ def ingest_command(
     from_kind: Annotated[
         str | None, typer.Option("--from", help="Input type: text, markdown or html.")
     ] = None,
+    new_version_of: Annotated[
+        int | None,
+        typer.Option(
+            "--new-version-of",
+            min=1,
+            help="Store the one file or URL given as the next version of article N "
+            "(recorded in the audit log). Otherwise only re-fetching an article's own URL "
+            "adds a version; anything else is a new article.",
+        ),
+    ] = None,
 ) -> None:
     """Store articles and their claims in the database.
 
     Example: claimdesk ingest ../shared/fixtures/seed-article.txt articles/ https://example.org/a
+    Example: claimdesk ingest --new-version-of 12 corrected-story.html
     """
     kind = _kind(from_kind)
     names = list(inputs.expand(_with_stdin_list(sources)))
     if not names:
         raise fail("nothing to ingest: no files found")
+    if new_version_of is not None and len(names) != 1:
+        raise fail("--new-version-of takes exactly one file or URL")
     db = open_database()
     failures = 0
     progress = Progress(total=len(names), label="ingest")
@@ -125,11 +138,16 @@ def ingest_command(
             try:
                 loaded = inputs.load(name, kind=kind)
                 with db.session(write=True) as session:
-                    result = articles.ingest_input(session, loaded, actor=SYSTEM)
+                    result = articles.ingest_input(
+                        session, loaded, actor=SYSTEM, new_version_of=new_version_of
+                    )
                 article_id = result.article.id
                 state = "stored" if result.created else "unchanged"
                 progress.note(f"{name}: {state}, article {article_id}, {len(result.claims)} claims")
                 print(f"{article_id}\t{len(result.claims)}\t{state}\t{name}", flush=True)
+            except articles.ArticleNotFound:
+                failures += 1
+                progress.note(f"{name}: failed: no article {new_version_of}")
             except (InputError, SQLAlchemyError) as exc:
                 # One item's failure (bad input, a database that stayed busy, a value the
                 # database refused) is reported and the rest go on; its transaction was
