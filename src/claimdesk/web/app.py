@@ -15,7 +15,7 @@ from claimdesk.config import Settings
 from claimdesk.resources import static_dir
 from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
-from claimdesk.web import account_pages, api_claims, ingest_pages, pages
+from claimdesk.web import account_pages, api_claims, ingest_pages, pages, queue_pages
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.errors import (
     bounded_path_ids,
@@ -69,6 +69,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     app.include_router(account_pages.router)
     app.include_router(ingest_pages.router)  # before pages: /articles/new is not an id
+    app.include_router(queue_pages.router)
     app.include_router(pages.router)
     app.include_router(api_claims.router)
     return app

@@ -29,11 +29,6 @@ def healthz(db: DatabaseDep) -> JSONResponse:
     return JSONResponse({"status": "ok" if ok else "database unreachable"}, status_code=status)
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, principal: Reader) -> HTMLResponse:
-    return render(request, "home.html", {"articles": articles.list_articles(session)})
-
-
 def _article_page(
     request: Request,
     session: SessionDep,
