@@ -45,3 +45,15 @@
     if (next) { event.preventDefault(); next.click(); }
   });
 })();
+
+// Review queue: n opens the next claim needing work (GET /next), from any page.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    event.preventDefault();
+    window.location.assign("/next");
+  });
+})();
