@@ -7,9 +7,11 @@ errors, validation errors in words, and the CSRF exemption for API tokens only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated, Literal
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import select
 from starlette.testclient import httpx
@@ -21,10 +23,12 @@ from claimdesk.store.database import Database
 from claimdesk.store.models import ApiToken, LoginAttempt, User
 from claimdesk.web.app import create_app
 from claimdesk.web.auth import SESSION_COOKIE
+from claimdesk.web.errors import MAX_ID
 from tests.factories import ingest_article
 
 NUL_MESSAGE = "contains a NUL character"
 Response = httpx.Response
+JSON = {"Content-Type": "application/json"}
 
 
 def _count(db: Database, model: type) -> int:
@@ -94,6 +98,12 @@ def test_ids_no_row_can_have_are_not_found(
     assert admin.get(f"/articles/{article_id}").status_code == 200
 
 
+class Stance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stance: Literal["supports", "refutes"]
+    row_version: Annotated[int, Field(ge=0, le=MAX_ID)] = 0
+
+
 def _app_with_faults(sqlite_url: str) -> FastAPI:
     db = Database.open(sqlite_url)
     app = create_app(Settings(database_url=sqlite_url, secret_key="t"), database=db)
@@ -104,9 +114,13 @@ def _app_with_faults(sqlite_url: str) -> FastAPI:
     def count(number: int) -> dict[str, int]:
         return {"number": number}
 
+    def stance(body: Stance) -> dict[str, str]:
+        return {"stance": body.stance}
+
     app.add_api_route("/fault", fault)
     app.add_api_route("/api/fault", fault)
     app.add_api_route("/api/count", count)
+    app.add_api_route("/api/stance", stance, methods=["POST"])
     app.add_api_route("/api/count/{number}", count)
     return app
 
@@ -132,6 +146,19 @@ def test_api_validation_errors_are_one_detail_in_words(sqlite_url: str) -> None:
     missing = client.get("/api/count")
     assert missing.json() == {"detail": "The field 'number' is missing."}
     assert client.get("/api/count/seven").status_code == 404
+    for body, detail in [
+        (b'{"stance": "supports"', "The request body is not valid JSON."),
+        (b'{"stance": "maybe"}', "The field 'stance' must be one of 'supports' or 'refutes'."),
+        (b'{"stance": "refutes", "extra": 1}', "The field 'extra' is not expected here."),
+        (
+            b'{"stance": "refutes", "row_version": 99999999999999999999}',
+            f"The field 'row version' must be at most {MAX_ID}.",
+        ),
+    ]:
+        sent = client.post(
+            "/api/stance", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert (sent.status_code, sent.json()) == (422, {"detail": detail}), body
 
 
 def test_page_validation_errors_are_a_calm_page_in_words(

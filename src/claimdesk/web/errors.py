@@ -89,8 +89,17 @@ def describe(error: dict[str, Any]) -> str:
     field = _field(tuple(error.get("loc", ())))
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind in ("json_invalid", "json_type"):
+        return "The request body is not valid JSON."
     if kind == "missing":
         return f"{field} is missing."
+    if kind == "extra_forbidden":
+        return f"{field} is not expected here."
+    if kind in ("literal_error", "enum"):
+        return f"{field} must be one of {ctx.get('expected')}."
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        return f"{field} must be {'at least' if 'ge' in ctx else 'at most'} {bound}."
     if kind == "string_too_long":
         return f"{field} is too long (at most {ctx.get('max_length')} characters)."
     if kind in ("int_parsing", "int_type", "int_from_float"):
