@@ -122,3 +122,12 @@ def test_duplicate_user_is_refused(dbfile: Path) -> None:
     again = run("users", "add", "E@desk.example", "--role", "admin", "--generate", db=dbfile)
     assert again.returncode == 1
     assert "exists already" in again.stderr.decode()
+
+
+def test_the_last_admin_is_kept_on_the_command_line(dbfile: Path) -> None:
+    run("users", "add", "boss@desk.example", "--role", "admin", "--generate", db=dbfile)
+    for args in (("set-role", "boss@desk.example", "editor"), ("disable", "boss@desk.example")):
+        result = run("users", *args, db=dbfile)
+        assert result.returncode == 1
+        assert "boss@desk.example is the last active admin" in result.stderr.decode()
+    assert run("users", "list", db=dbfile).stdout == b"boss@desk.example\tadmin\tactive\n"

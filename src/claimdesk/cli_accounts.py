@@ -75,7 +75,7 @@ def users_list() -> None:
 
 @users_app.command("set-role")
 def users_set_role(email: str, role: str) -> None:
-    """Change a user's role; their open sessions end.
+    """Change a user's role; their open sessions end. The last active admin keeps theirs.
 
     Example: claimdesk users set-role ana@desk.example researcher
     """
@@ -91,21 +91,23 @@ def users_set_password(
         bool, typer.Option("--password-stdin", help="Read the password from stdin.")
     ] = False,
 ) -> None:
-    """Set a user's password (prompts, or generates and prints one without a terminal).
+    """Set a user's password (prompts, or generates and prints one without a terminal); their
+    sessions end and their API tokens are revoked.
 
     Example: claimdesk users set-password ana@desk.example --password-stdin < pass.txt
     """
     password, generated = _password(password_stdin, generate=False)
     with database_session(accounts.AccountError) as session:
         accounts.set_password(session, email=email, password=password, actor=SYSTEM)
-    err(f"password of {email} changed; their sessions ended")
+    err(f"password of {email} changed; their sessions ended and their API tokens were revoked")
     if generated:
         print(f"{email} {password}")
 
 
 @users_app.command("disable")
 def users_disable(email: str) -> None:
-    """Disable a user: sessions end, tokens stop working, login is refused.
+    """Disable a user: sessions end, tokens are revoked, login is refused. The last active
+    admin cannot be disabled.
 
     Example: claimdesk users disable ana@desk.example
     """

@@ -78,6 +78,23 @@ def test_login_is_throttled_after_repeated_failures(
         actions = [e.action for e in s.exec(select(Event).where(Event.entity_type == "login"))]
         assert actions.count("failed") == accounts.THROTTLE_MAX_FAILURES
         assert actions.count("throttled") == 1
+        throttled = s.exec(select(Event).where(Event.action == "throttled")).one()
+        assert throttled.after == {"ip": "testclient", "limit": "email"}
+
+
+def test_one_address_trying_many_emails_is_throttled(
+    client: TestClient, users: dict[str, str], db: Database
+) -> None:
+    for n in range(accounts.THROTTLE_MAX_FAILURES_PER_ADDRESS):
+        guess = client.post("/login", data={"email": f"guess{n}@desk.test", "password": PASSWORD})
+        assert guess.status_code == 422
+    blocked = client.post("/login", data={"email": users["editor"], "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many failed attempts" in blocked.text
+    assert SESSION_COOKIE not in blocked.headers.get("set-cookie", "")
+    with db.session() as s:
+        throttled = s.exec(select(Event).where(Event.action == "throttled")).one()
+        assert throttled.after == {"ip": "testclient", "limit": "address"}
 
 
 def test_logout_ends_the_session_on_the_server(
@@ -201,3 +218,60 @@ def test_admin_page_adds_and_manages_users(login: Callable[[str], TestClient]) -
     assert changed.status_code == 200
     short = admin.post(f"/admin/users/{user_id}", data={"action": "password", "password": "short"})
     assert short.status_code == 422 and "at least 10 characters" in short.text
+
+
+def _token_for(db: Database, email: str) -> dict[str, str]:
+    with db.session(write=True) as s:
+        user = accounts.get_user(s, email)
+        _token, secret = accounts.create_token(s, user=user, name="nb", actor=SYSTEM)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _user_id(db: Database, email: str) -> int:
+    with db.session() as s:
+        user_id = accounts.get_user(s, email).id
+    assert user_id is not None
+    return user_id
+
+
+def test_admin_password_change_and_disable_revoke_tokens_for_good(
+    login: Callable[[str], TestClient], users: dict[str, str], db: Database
+) -> None:
+    admin = login("admin")
+    reviewer, editor = _token_for(db, users["reviewer"]), _token_for(db, users["editor"])
+    assert admin.get("/api/me", headers=reviewer).status_code == 200
+    changed = admin.post(
+        f"/admin/users/{_user_id(db, users['reviewer'])}",
+        data={"action": "password", "password": "a fresh long secret"},
+    )
+    assert changed.status_code == 200
+    assert admin.get("/api/me", headers=reviewer).status_code == 401
+    editor_page = f"/admin/users/{_user_id(db, users['editor'])}"
+    assert admin.post(editor_page, data={"action": "disable"}).status_code == 200
+    assert admin.post(editor_page, data={"action": "enable"}).status_code == 200
+    assert admin.get("/api/me", headers=editor).status_code == 401
+
+
+def test_the_last_admin_cannot_demote_themself(
+    login: Callable[[str], TestClient], users: dict[str, str], db: Database
+) -> None:
+    admin = login("admin")
+    refused = admin.post(
+        f"/admin/users/{_user_id(db, users['admin'])}", data={"action": "role", "role": "editor"}
+    )
+    assert refused.status_code == 422
+    assert "is the last active admin; make another user admin first" in refused.text
+    with db.session() as s:
+        assert accounts.get_user(s, users["admin"]).role == "admin"
+        assert "role_changed" not in [e.action for e in s.exec(select(Event))]
+    assert admin.get("/admin/users").status_code == 200  # still signed in, still admin
+
+
+def test_responses_showing_a_secret_are_not_stored(login: Callable[[str], TestClient]) -> None:
+    admin = login("admin")
+    token = admin.post("/tokens", data={"name": "laptop"})
+    assert 'id="new-token"' in token.text
+    assert token.headers["cache-control"] == "no-store"
+    created = admin.post("/admin/users", data={"email": "new@desk.test", "role": "editor"})
+    assert "with password" in created.text
+    assert created.headers["cache-control"] == "no-store"

@@ -13,18 +13,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pwdlib import PasswordHash
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from claimdesk.core.permissions import Role, parse_role
 from claimdesk.services import events
 from claimdesk.services.events import Actor
+from claimdesk.store import locks
 from claimdesk.store.models import ApiToken, AuthSession, LoginAttempt, User
 from claimdesk.store.types import utcnow
 
 SESSION_LIFETIME = timedelta(days=14)
 THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_MAX_FAILURES = 5
+THROTTLE_MAX_FAILURES = 5  # per email
+# Per client address, so one password sprayed over many emails is throttled too. Higher
+# than the per-email limit: a newsroom behind one NAT address shares it.
+THROTTLE_MAX_FAILURES_PER_ADDRESS = 20
+_COUNTED_OUTCOMES = ("checking", "failed")
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cdk_"  # noqa: S105  (a label, not a secret)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -42,7 +47,12 @@ class LoginFailed(Exception):
 
 
 class LoginThrottled(Exception):
-    """Too many failed logins for this email or address in the throttle window."""
+    """Too many failed logins for this email or address in the throttle window; ``limit``
+    says which ("email" or "address")."""
+
+    def __init__(self, limit: str) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,12 @@ def parse_role_or_fail(role: str) -> Role:
 
 
 def set_role(session: Session, *, email: str, role: str, actor: Actor) -> User:
+    """Change a role; every browser session of the user ends. Raises AccountError for an
+    unknown user or role, or when it would take the role from the last active admin."""
     user = get_user(session, email)
     parsed = parse_role_or_fail(role)
+    if parsed is not Role.ADMIN:
+        _keep_an_admin(session, user)
     before = user.role
     user.role = parsed.value
     user.updated_at = utcnow()
@@ -145,13 +159,15 @@ def set_role(session: Session, *, email: str, role: str, actor: Actor) -> User:
 
 
 def set_password(session: Session, *, email: str, password: str, actor: Actor) -> User:
-    """Change a password; every browser session of the user ends."""
+    """Change a password; every browser session and API token of the user ends. Raises
+    AccountError for an unknown user or a password too short."""
     user = get_user(session, email)
     check_password(password)
     user.password_hash = _hasher.hash(password)
     user.updated_at = utcnow()
     session.add(user)
     _end_sessions(session, user)
+    _revoke_tokens(session, user, actor=actor, reason="password_changed")
     events.record(
         session, actor=actor, entity_type="user", entity_id=user.id, action="password_changed"
     )
@@ -160,13 +176,18 @@ def set_password(session: Session, *, email: str, password: str, actor: Actor) -
 
 
 def set_disabled(session: Session, *, email: str, disabled: bool, actor: Actor) -> User:
-    """Disable (or enable) a user; disabling ends their sessions and stops their tokens."""
+    """Disable (or enable) a user; disabling ends their sessions and revokes their tokens,
+    so enabling them again brings none back. Raises AccountError for an unknown user or
+    when it would disable the last active admin."""
     user = get_user(session, email)
+    if disabled:
+        _keep_an_admin(session, user)
     user.disabled = disabled
     user.updated_at = utcnow()
     session.add(user)
     if disabled:
         _end_sessions(session, user)
+        _revoke_tokens(session, user, actor=actor, reason="disabled")
     events.record(
         session,
         actor=actor,
@@ -176,6 +197,37 @@ def set_disabled(session: Session, *, email: str, disabled: bool, actor: Actor) 
     )
     session.commit()
     return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Raises AccountError if ``user`` is the only active admin. The active admins' rows
+    stay locked until the transaction ends (PostgreSQL; SQLite's writer holds the whole
+    database), so two admins demoting each other at once cannot leave none."""
+    admins = session.exec(
+        select(User.id)
+        .where(User.role == Role.ADMIN.value, col(User.disabled).is_(False))
+        .order_by(col(User.id))
+        .with_for_update()
+    ).all()
+    if list(admins) == [user.id]:
+        raise AccountError(f"{user.email} is the last active admin; make another user admin first")
+
+
+def _revoke_tokens(session: Session, user: User, *, actor: Actor, reason: str) -> None:
+    now = utcnow()
+    for token in session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+    ):
+        token.revoked_at = now
+        session.add(token)
+        events.record(
+            session,
+            actor=actor,
+            entity_type="api_token",
+            entity_id=token.id,
+            action="revoked",
+            after={"reason": reason},
+        )
 
 
 def _end_sessions(session: Session, user: User) -> None:
@@ -189,16 +241,69 @@ def _end_sessions(session: Session, user: User) -> None:
         session.add(row)
 
 
-def _recent_failures(session: Session, email: str) -> int:
+def _recent_failures(session: Session, where: ColumnElement[bool]) -> int:
+    """Attempts matching ``where`` in THROTTLE_WINDOW that failed or are being checked."""
     since = utcnow() - THROTTLE_WINDOW
-    by_email = session.exec(
+    count = session.exec(
         select(func.count(col(LoginAttempt.id))).where(
-            LoginAttempt.email == email,
-            col(LoginAttempt.outcome).in_(("checking", "failed")),
+            where,
+            col(LoginAttempt.outcome).in_(_COUNTED_OUTCOMES),
             LoginAttempt.created_at >= since,
         )
     ).one()
-    return int(by_email)
+    return int(count)
+
+
+def _exceeded_limit(session: Session, key: str, address: str | None) -> str | None:
+    """The limit ("email" or "address") this attempt would go beyond, if any."""
+    if _recent_failures(session, col(LoginAttempt.email) == key) >= THROTTLE_MAX_FAILURES:
+        return "email"
+    if (
+        address is not None
+        and _recent_failures(session, col(LoginAttempt.client_ip) == address)
+        >= THROTTLE_MAX_FAILURES_PER_ADDRESS
+    ):
+        return "address"
+    return None
+
+
+@dataclass(frozen=True)
+class _Admitted:
+    attempt: LoginAttempt
+    user_id: int | None
+    password_hash: str | None
+
+
+def _admit(session: Session, key: str, address: str | None) -> _Admitted:
+    """Count the recent failures and take a place among them, in one short transaction.
+
+    The email's and the address's locks are held from the count to the commit, so
+    concurrent attempts are counted one after the other and no more than the limit reach
+    the password check. The attempt is stored as "checking", which counts as a failure until
+    the check is done. Raises LoginThrottled (after recording the refusal) over a limit.
+    """
+    locks.serialise(
+        session, f"login:email:{key}", *([f"login:address:{address}"] if address else [])
+    )
+    limit = _exceeded_limit(session, key, address)
+    if limit is not None:
+        session.add(LoginAttempt(email=key, client_ip=address, outcome="throttled"))
+        events.record(
+            session,
+            actor=Actor(label=key),
+            entity_type="login",
+            entity_id=None,
+            action="throttled",
+            after={"ip": address, "limit": limit},
+        )
+        session.commit()
+        raise LoginThrottled(limit)
+    user = session.exec(select(User).where(User.email == key)).first()
+    attempt = LoginAttempt(email=key, client_ip=address, outcome="checking")
+    session.add(attempt)
+    admitted = _Admitted(attempt, user.id if user else None, user.password_hash if user else None)
+    session.commit()
+    return admitted
 
 
 def login(
@@ -206,36 +311,31 @@ def login(
 ) -> tuple[User, str]:
     """Check the credentials and open a browser session; returns the user and the secret.
 
-    Raises LoginThrottled after THROTTLE_MAX_FAILURES failures in THROTTLE_WINDOW for the
-    email, and LoginFailed for a wrong email or password or a disabled user (the same for
-    all, so the answer does not tell which emails exist). Every attempt is recorded.
+    Pass a writing session (``Database.session(write=True)``). Raises LoginThrottled when
+    the email has THROTTLE_MAX_FAILURES failures in THROTTLE_WINDOW, or the client address
+    THROTTLE_MAX_FAILURES_PER_ADDRESS; refused attempts are not failures, so the lock ends
+    one window after the failures that caused it. Raises LoginFailed for a wrong email or
+    password or a disabled user (the same for all, so the answer does not tell which emails
+    exist). Every attempt is recorded, and the password is checked outside any transaction.
     """
     key = email.strip().lower()[:320]
-    if _recent_failures(session, key) >= THROTTLE_MAX_FAILURES:
-        session.add(LoginAttempt(email=key, client_ip=client_ip, outcome="throttled"))
-        events.record(
-            session,
-            actor=Actor(label=key),
-            entity_type="login",
-            entity_id=None,
-            action="throttled",
-            after={"ip": client_ip},
-        )
-        session.commit()
-        raise LoginThrottled
-    user = session.exec(select(User).where(User.email == key)).first()
-    ok = _hasher.verify(
-        password, user.password_hash if user and user.password_hash else _DUMMY_HASH
-    )
-    if user is None or not ok or user.disabled:
-        session.add(LoginAttempt(email=key, client_ip=client_ip, outcome="failed"))
+    address = client_ip[:64] if client_ip else None
+    admitted = _admit(session, key, address)
+    ok = _hasher.verify(password, admitted.password_hash or _DUMMY_HASH)
+    attempt = admitted.attempt
+    user = None
+    if admitted.user_id is not None:
+        user = session.get(User, admitted.user_id, populate_existing=True)
+    if user is None or not ok or user.disabled or user.password_hash != admitted.password_hash:
+        attempt.outcome = "failed"
+        session.add(attempt)
         events.record(
             session,
             actor=Actor(label=key),
             entity_type="login",
             entity_id=user.id if user else None,
             action="failed",
-            after={"ip": client_ip},
+            after={"ip": address},
         )
         session.commit()
         raise LoginFailed
@@ -246,14 +346,15 @@ def login(
         expires_at=utcnow() + SESSION_LIFETIME,
     )
     session.add(row)
-    session.add(LoginAttempt(email=key, client_ip=client_ip, outcome="succeeded"))
+    attempt.outcome = "succeeded"
+    session.add(attempt)
     events.record(
         session,
         actor=Actor(kind="user", id=user.id, label=user.email),
         entity_type="user",
         entity_id=user.id,
         action="logged_in",
-        after={"ip": client_ip},
+        after={"ip": address},
     )
     session.commit()
     return user, secret

@@ -29,6 +29,12 @@ LOGIN_FAILED = "Email or password is incorrect."
 LOGIN_THROTTLED = "Too many failed attempts. Wait a few minutes and try again."
 
 
+def _no_store(response: Response) -> Response:
+    """``response`` shows a secret (a new token, a generated password): no cache keeps it."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, principal: OptionalPrincipal, next: str | None = None) -> Response:
     if principal is not None:
@@ -108,7 +114,9 @@ def tokens_create(
     user = _me(session, principal)
     _token, secret = accounts.create_token(session, user=user, name=name, actor=principal.actor)
     rows = accounts.list_tokens(session, user=user)
-    return render(request, "tokens.html", {"tokens": rows, "new_secret": secret}, block="tokens")
+    return _no_store(
+        render(request, "tokens.html", {"tokens": rows, "new_secret": secret}, block="tokens")
+    )
 
 
 @router.post("/tokens/{token_id}/revoke")
@@ -164,7 +172,7 @@ def users_add(
     except accounts.AccountError as exc:
         return _users(request, session, error=str(exc), created=None, status_code=422)
     shown = (user.email, password) if generated else None
-    return _users(request, session, error=None, created=shown)
+    return _no_store(_users(request, session, error=None, created=shown))
 
 
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
