@@ -1,32 +1,28 @@
 """Use cases for matching: suggest sources for a claim, and "has this been checked before?".
 
-Two stages. The search index offers candidate passages for the query's most selective
-terms (so the cost stays bounded as the library grows); core re-ranks them with BM25 over
-every query term, rapidfuzz wording similarity and an alignment. One row per source, its
-best passage. Read-only: nothing here writes or commits.
+Two stages. The search index offers candidate passages (or claims) for the query's most
+selective terms (so the cost stays bounded as the library and the desk grow); core
+re-ranks them with BM25 over every query term, rapidfuzz wording similarity and an
+alignment. One row per source, its best passage. Read-only: nothing here writes or commits.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from claimdesk.core import matching
-from claimdesk.core.match_text import terms as index_terms
 from claimdesk.core.matching import Candidate, CorpusStats, PreparedQuery
 from claimdesk.store import search_index
 from claimdesk.store.models import Article, Claim, Passage, Source, Verdict
 
 CANDIDATES = 100
-"""Passages the index offers for re-ranking (``limit`` raises it when larger)."""
-FILTERED_CANDIDATES = 1000
+"""Passages (or claims) the index offers for re-ranking (``limit`` raises it when larger)."""
 POSTINGS_BUDGET = 20_000
 """Upper bound on the summed document frequencies of the terms sent to the index."""
 MAX_LIMIT = 1000
-CLAIMS_SCANNED = 20_000
 
 _SOURCE = Source.__table__  # type: ignore[attr-defined]
 _PASSAGE = Passage.__table__  # type: ignore[attr-defined]
@@ -103,9 +99,10 @@ def match(
     index = search_index.stats(conn)
     stats = CorpusStats(index.documents, index.average_length, doc_freq)
     chosen = matching.select_terms(query.terms, doc_freq, postings_budget=POSTINGS_BUDGET)
-    pool = max(CANDIDATES, 3 * limit) if kind is None else FILTERED_CANDIDATES
-    found = search_index.candidates(conn, chosen, {t: stats.idf(t) for t in chosen}, limit=pool)
-    if not found:  # no shared term at all: typos? (PostgreSQL trigrams; SQLite finds none)
+    pool = max(CANDIDATES, 3 * limit)
+    weights = {t: stats.idf(t) for t in chosen}
+    found = search_index.candidates(conn, chosen, weights, limit=pool, kind=kind)
+    if not found and kind is None:  # no shared term at all: typos? (PostgreSQL trigrams)
         found = search_index.similar(conn, query.terms, limit=pool)
     return _rank(session, query, dict(found), stats, limit=limit, kind=kind)
 
@@ -172,8 +169,8 @@ def checked_before(session: Session, text: str, *, limit: int = 5) -> CheckedBef
     """Claims the desk already holds and imported fact-checks that match ``text``.
 
     Only matches scoring at least ``core.matching.SUGGEST`` are returned; claims come with
-    their status and latest verdict label. Reads at most the newest ``CLAIMS_SCANNED``
-    claims. Raises nothing of its own.
+    their status and latest verdict label. Every claim in the claim index is considered,
+    however old. Raises nothing of its own.
     """
     fact_checks = [
         m
@@ -181,40 +178,42 @@ def checked_before(session: Session, text: str, *, limit: int = 5) -> CheckedBef
         if m.score >= matching.SUGGEST
     ]
     query = matching.prepare(text)
-    if query.is_empty:
+    if query.is_empty or limit <= 0:
         return CheckedBefore([], fact_checks)
-    claim = Claim.__table__  # type: ignore[attr-defined]
-    rows = [
-        (int(r.id), str(r.statement), str(r.status))
-        for r in session.connection().execute(
-            select(claim.c.id, claim.c.statement, claim.c.status)
-            .order_by(claim.c.id.desc())
-            .limit(CLAIMS_SCANNED)
+    return CheckedBefore(_earlier_claims(session, query, min(limit, MAX_LIMIT)), fact_checks)
+
+
+def _earlier_claims(session: Session, query: PreparedQuery, limit: int) -> list[ClaimMatch]:
+    conn = session.connection()
+    doc_freq = search_index.claim_doc_freq(conn, query.terms)
+    index = search_index.claim_stats(conn)
+    stats = CorpusStats(index.documents, index.average_length, doc_freq)
+    chosen = matching.select_terms(query.terms, doc_freq, postings_budget=POSTINGS_BUDGET)
+    found = dict(
+        search_index.claim_candidates(
+            conn, chosen, {t: stats.idf(t) for t in chosen}, limit=max(CANDIDATES, 3 * limit)
         )
+    )
+    if not found:
+        return []
+    claim = Claim.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        select(claim.c.id, claim.c.statement, claim.c.status).where(
+            claim.c.id.in_(bindparam("ids", expanding=True))
+        ),
+        {"ids": list(found)},
+    ).all()
+    status = {int(r.id): str(r.status) for r in rows}
+    candidates = [
+        Candidate(int(r.id), int(r.id), str(r.statement), terms=found[int(r.id)]) for r in rows
     ]
-    wanted = set(query.terms)
-    relevant: list[tuple[int, str, str]] = []
-    doc_freq: Counter[str] = Counter()
-    lengths = 0
-    for cid, st, state in rows:
-        words = index_terms(st)
-        shared = wanted.intersection(words)
-        if shared:
-            relevant.append((cid, st, state))
-            lengths += len(words)
-            doc_freq.update(shared)
-    if not relevant:
-        return CheckedBefore([], fact_checks)
-    stats = CorpusStats(len(rows), lengths / len(relevant), doc_freq)
-    candidates = [Candidate(cid, cid, st) for cid, st, _status in relevant]
-    status = {cid: s for cid, _st, s in relevant}
     ranked = [
         m
         for m in matching.rank(query, candidates, stats, limit=limit)
         if m.score >= matching.SUGGEST
     ]
     verdicts = _latest_verdicts(session, [m.candidate.source_id for m in ranked])
-    claims = [
+    return [
         ClaimMatch(
             claim_id=m.candidate.source_id,
             statement=m.candidate.text,
@@ -225,7 +224,6 @@ def checked_before(session: Session, text: str, *, limit: int = 5) -> CheckedBef
         )
         for m in ranked
     ]
-    return CheckedBefore(claims, fact_checks)
 
 
 def _latest_verdicts(session: Session, claim_ids: list[int]) -> dict[int, str]:

@@ -1,4 +1,5 @@
-"""The passage search index, kept outside the SQLModel metadata (tables ``passage_fts*``).
+"""The passage and claim search indexes, kept outside the SQLModel metadata (tables
+``passage_fts*`` and ``claim_fts*``).
 
 Each passage is indexed as the space-joined index terms of its source's title and its
 text (``claimdesk.core.match_text.terms``), so both backends see exactly the same terms:
@@ -6,14 +7,21 @@ text (``claimdesk.core.match_text.terms``), so both backends see exactly the sam
 - SQLite: an FTS5 table ``passage_fts(terms)`` (rowid = passage id, ``detail=none``:
   postings only, no positions), with an ``fts5vocab`` table ``passage_fts_vocab`` for document
   frequencies.
-- PostgreSQL: a table ``passage_fts(passage_id, terms)`` with a GIN index on
-  ``array_to_tsvector(string_to_array(terms, ' '))`` (exact lexemes, no parser) and a
-  pg_trgm GIN index on ``terms`` for typo-tolerant fallback.
+- PostgreSQL: a table ``passage_fts(passage_id, terms, vector)`` where ``vector`` is the
+  stored ``array_to_tsvector(string_to_array(terms, ' '))`` (exact lexemes, no parser)
+  with a GIN index (migration 0006), and a pg_trgm GIN index on ``terms`` for
+  typo-tolerant fallback.
 
 ``passage_fts_stats`` holds the number of indexed passages and terms (for BM25). Inserts
 update it per batch from Python; deleting a passage (directly or by cascade) removes its
 index row and updates the counts through a trigger, so the index never outlives a passage.
 The structures are created by migration 0002 (``0002_search_index.py``).
+
+Claims are indexed the same way (``claim_fts``, ``claim_fts_vocab``, ``claim_fts_stats``,
+migration 0006): the terms of the claim's statement. Whoever creates a claim or changes
+its statement calls ``index_claims`` in the same transaction; deleting a claim drops its
+index row by trigger (SQLite) or cascade (PostgreSQL), and ``remove_claims`` drops rows
+explicitly.
 """
 
 from __future__ import annotations
@@ -23,11 +31,29 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, text
 
+from claimdesk.core.match_text import terms as index_terms
+
 SEARCH_INDEX_PREFIXES = ("passage_fts", "claim_fts")
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 
-_VECTOR = "array_to_tsvector(string_to_array(terms, ' '))"
+_VECTOR = "vector"
+"""PostgreSQL: the stored ``array_to_tsvector(string_to_array(terms, ' '))`` (GIN-indexed)."""
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Where one index lives: its table and the column holding the indexed row's id."""
+
+    table: str
+    key: str  # the id column on PostgreSQL; SQLite's FTS5 tables use rowid
+
+    def key_for(self, conn: Connection) -> str:
+        return "rowid" if conn.dialect.name == SQLITE else self.key
+
+
+PASSAGES = _Index("passage_fts", "passage_id")
+CLAIMS = _Index("claim_fts", "claim_id")
 
 
 def is_search_index_table(name: str | None) -> bool:
@@ -53,45 +79,116 @@ class IndexStats:
 
 def add(conn: Connection, rows: Sequence[tuple[int, str]]) -> None:
     """Index passages: ``(passage_id, space-joined terms)`` pairs."""
+    _insert(conn, PASSAGES, rows)
+
+
+def index_claims(conn: Connection, claims: Sequence[tuple[int, str]]) -> None:
+    """Index claims by their statements: ``(claim_id, statement)`` pairs.
+
+    A claim already indexed is re-indexed (call it again after a statement changes), so
+    the index always holds the latest statement. Call it in the transaction that stores
+    the claims. Database errors propagate.
+    """
+    if not claims:
+        return
+    latest = dict(claims)  # one row per claim: the last statement given wins
+    remove_claims(conn, list(latest))
+    _insert(conn, CLAIMS, [(cid, " ".join(index_terms(st))) for cid, st in latest.items()])
+
+
+def remove_claims(conn: Connection, claim_ids: Sequence[int]) -> None:
+    """Drop claims from the index (ids not indexed are ignored). Database errors propagate."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return
+    if conn.dialect.name != SQLITE:  # a trigger on claim_fts keeps the counts
+        for first in range(0, len(ids), _BATCH):
+            conn.execute(
+                text("DELETE FROM claim_fts WHERE claim_id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": ids[first : first + _BATCH]},
+            )
+        return
+    for first in range(0, len(ids), _BATCH):
+        batch = {"ids": ids[first : first + _BATCH]}
+        select_old = text("SELECT terms FROM claim_fts WHERE rowid IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        old = [str(r[0]) for r in conn.execute(select_old, batch)]
+        if not old:
+            continue
+        conn.execute(
+            text("DELETE FROM claim_fts WHERE rowid IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            batch,
+        )
+        _count(conn, CLAIMS, -len(old), -sum(len(t.split()) for t in old))
+
+
+_BATCH = 500
+
+
+def _insert(conn: Connection, index: _Index, rows: Sequence[tuple[int, str]]) -> None:
     if not rows:
         return
-    if conn.dialect.name == SQLITE:
-        insert = "INSERT INTO passage_fts (rowid, terms) VALUES (:id, :terms)"
-    else:
-        insert = "INSERT INTO passage_fts (passage_id, terms) VALUES (:id, :terms)"
-    conn.execute(text(insert), [{"id": pid, "terms": terms} for pid, terms in rows])
-    words = sum(len(terms.split()) for _, terms in rows)
+    insert = f"INSERT INTO {index.table} ({index.key_for(conn)}, terms) VALUES (:id, :terms)"  # noqa: S608
+    conn.execute(text(insert), [{"id": rid, "terms": terms} for rid, terms in rows])
+    _count(conn, index, len(rows), sum(len(terms.split()) for _, terms in rows))
+
+
+def _count(conn: Connection, index: _Index, documents: int, words: int) -> None:
     conn.execute(
         text(
-            "UPDATE passage_fts_stats SET documents = documents + :d, terms = terms + :w "
-            "WHERE id = 1"
+            f"UPDATE {index.table}_stats "  # noqa: S608 (constant identifiers)
+            "SET documents = documents + :d, terms = terms + :w WHERE id = 1"
         ),
-        {"d": len(rows), "w": words},
+        {"d": documents, "w": words},
     )
 
 
 def stats(conn: Connection) -> IndexStats:
-    row = conn.execute(text("SELECT documents, terms FROM passage_fts_stats WHERE id = 1")).first()
+    """How many passages are indexed and their summed number of terms."""
+    return _stats(conn, PASSAGES)
+
+
+def claim_stats(conn: Connection) -> IndexStats:
+    """How many claims are indexed and their summed number of terms."""
+    return _stats(conn, CLAIMS)
+
+
+def _stats(conn: Connection, index: _Index) -> IndexStats:
+    query = f"SELECT documents, terms FROM {index.table}_stats WHERE id = 1"  # noqa: S608
+    row = conn.execute(text(query)).first()
     return IndexStats(int(row[0]), int(row[1])) if row is not None else IndexStats(0, 0)
 
 
 def doc_freq(conn: Connection, terms: Iterable[str]) -> dict[str, int]:
     """How many indexed passages hold each term (absent terms are left out)."""
+    return _doc_freq(conn, PASSAGES, terms)
+
+
+def claim_doc_freq(conn: Connection, terms: Iterable[str]) -> dict[str, int]:
+    """How many indexed claims hold each term (absent terms are left out)."""
+    return _doc_freq(conn, CLAIMS, terms)
+
+
+def _doc_freq(conn: Connection, index: _Index, terms: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(terms))
     if not wanted:
         return {}
     if conn.dialect.name == SQLITE:
-        query = text("SELECT term, doc FROM passage_fts_vocab WHERE term IN :terms").bindparams(
-            bindparam("terms", expanding=True)
-        )
+        vocab = f"SELECT term, doc FROM {index.table}_vocab WHERE term IN :terms"  # noqa: S608
+        query = text(vocab).bindparams(bindparam("terms", expanding=True))
         return {str(t): int(n) for t, n in conn.execute(query, {"terms": wanted})}
-    found: dict[str, int] = {}
-    count = text(f"SELECT count(*) FROM passage_fts WHERE {_VECTOR} @@ CAST(:q AS tsquery)")  # noqa: S608
-    for t in wanted:
-        n = int(conn.execute(count, {"q": _lexeme(t)}).scalar_one())
-        if n:
-            found[t] = n
-    return found
+    counts = text(
+        "SELECT u.term, (SELECT count(*) FROM "  # noqa: S608 (constant identifiers)
+        f"{index.table} WHERE {_VECTOR} @@ u.query) FROM unnest("
+        "CAST(:terms AS text[]), CAST(:queries AS tsquery[])) AS u(term, query)"
+    )
+    rows = conn.execute(counts, {"terms": wanted, "queries": [_lexeme(t) for t in wanted]})
+    return {str(t): int(n) for t, n in rows if n}
 
 
 def _lexeme(term: str) -> str:
@@ -99,11 +196,17 @@ def _lexeme(term: str) -> str:
 
 
 def candidates(
-    conn: Connection, terms: Sequence[str], weights: Mapping[str, float], *, limit: int
+    conn: Connection,
+    terms: Sequence[str],
+    weights: Mapping[str, float],
+    *,
+    limit: int,
+    kind: str | None = None,
 ) -> list[tuple[int, str]]:
     """``(passage id, indexed terms)`` of the passages holding the most weight of ``terms``
     (the sum of ``weights``, IDF, of the terms a passage holds), best first, at most
-    ``limit``; ties break on the passage id.
+    ``limit``; ties break on the passage id. ``kind`` keeps only passages of sources of
+    that kind, before the ``limit`` is applied.
 
     Term at a time: each term's postings are read from the index (FTS5 on SQLite, the GIN
     index on PostgreSQL) and summed by the database, so the cost is the summed document
@@ -111,9 +214,38 @@ def candidates(
     both backends order exactly alike. ``terms`` must be index terms the index knows (see
     ``doc_freq``), which keeps the query syntax safe.
     """
+    only: tuple[str, dict[str, object]] | None = None
+    if kind is not None:
+        only = (
+            "JOIN passage AS p ON p.id = scored.id "
+            "JOIN source AS src ON src.id = p.source_id AND src.kind = :kind",
+            {"kind": kind},
+        )
+    return _candidates(conn, PASSAGES, terms, weights, limit=limit, only=only)
+
+
+def claim_candidates(
+    conn: Connection, terms: Sequence[str], weights: Mapping[str, float], *, limit: int
+) -> list[tuple[int, str]]:
+    """``(claim id, indexed terms)`` of the claims holding the most weight of ``terms``,
+    best first, at most ``limit``; as ``candidates`` does for passages. Every indexed claim
+    is considered, however old."""
+    return _candidates(conn, CLAIMS, terms, weights, limit=limit)
+
+
+def _candidates(
+    conn: Connection,
+    index: _Index,
+    terms: Sequence[str],
+    weights: Mapping[str, float],
+    *,
+    limit: int,
+    only: tuple[str, dict[str, object]] | None = None,
+) -> list[tuple[int, str]]:
     if not terms or limit <= 0:
         return []
     sqlite = conn.dialect.name == SQLITE
+    table, key = index.table, index.key_for(conn)
     params: dict[str, object] = {"limit": limit}
     parts = []
     for i, t in enumerate(terms):
@@ -121,22 +253,27 @@ def candidates(
         if sqlite:
             params[f"t{i}"] = f'"{t}"'
             parts.append(
-                f"SELECT rowid AS id, :w{i} AS w FROM passage_fts WHERE passage_fts MATCH :t{i}"  # noqa: S608
+                f"SELECT rowid AS id, :w{i} AS w FROM {table} WHERE {table} MATCH :t{i}"  # noqa: S608
             )
         else:
             params[f"t{i}"] = _lexeme(t)
             parts.append(
-                f"SELECT passage_id AS id, CAST(:w{i} AS BIGINT) AS w FROM passage_fts "  # noqa: S608
+                f"SELECT {key} AS id, CAST(:w{i} AS BIGINT) AS w FROM {table} "  # noqa: S608
                 f"WHERE {_VECTOR} @@ CAST(:t{i} AS tsquery)"
             )
-    key = "rowid" if sqlite else "passage_id"
+    if not sqlite:  # a parallel plan costs more to start than these small scans take
+        conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    filter_join = ""
+    if only is not None:
+        filter_join, extra = only
+        params.update(extra)
     query = text(
-        "SELECT f."  # noqa: S608 (identifiers are constants; values are bound)
-        + key
-        + ", f.terms FROM (SELECT id, sum(w) AS s FROM ("
+        f"SELECT f.{key}, f.terms FROM ("  # noqa: S608 (identifiers are constants; values bound)
+        "SELECT scored.id, scored.s FROM (SELECT id, sum(w) AS s FROM ("
         + " UNION ALL ".join(parts)
-        + ") AS postings GROUP BY id ORDER BY s DESC, id LIMIT :limit) AS top "
-        f"JOIN passage_fts AS f ON f.{key} = top.id ORDER BY top.s DESC, top.id"
+        + f") AS postings GROUP BY id) AS scored {filter_join} "
+        "ORDER BY scored.s DESC, scored.id LIMIT :limit) AS top "
+        f"JOIN {table} AS f ON f.{key} = top.id ORDER BY top.s DESC, top.id"
     )
     return [(int(r[0]), str(r[1])) for r in conn.execute(query, params)]
 
