@@ -15,7 +15,14 @@ from claimdesk.config import Settings
 from claimdesk.resources import static_dir
 from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
-from claimdesk.web import account_pages, api_claims, ingest_pages, pages, queue_pages
+from claimdesk.web import (
+    account_pages,
+    api_claims,
+    claim_edit_pages,
+    ingest_pages,
+    pages,
+    queue_pages,
+)
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.errors import (
     bounded_path_ids,
@@ -72,4 +79,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(queue_pages.router)
     app.include_router(pages.router)
     app.include_router(api_claims.router)
+    app.include_router(claim_edit_pages.router)
     return app
