@@ -18,9 +18,10 @@ ActionRefused / SpanRefused 422, StaleClaim 409.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import insert
+from sqlalchemy import insert, tuple_
 from sqlmodel import Session, col, select
 
 from claimdesk.core.extraction import MODEL_VERSION
@@ -41,12 +42,15 @@ __all__ = [
     "LOCKED",
     "MAX_QUOTE",
     "ClaimNotFound",
+    "Neighbours",
     "SpanRefused",
     "StaleClaim",
     "VersionNotFound",
     "adjust_span",
     "create_claim",
+    "latest_version_id",
     "merge_claims",
+    "neighbours",
     "split_claim",
 ]
 
@@ -68,6 +72,44 @@ def _version(session: Session, version_id: int, article_id: int | None = None) -
     if version is None or (article_id is not None and version.article_id != article_id):
         raise VersionNotFound(f"There is no version {version_id} of this article.")
     return version
+
+
+def latest_version_id(session: Session, article_id: int) -> int:
+    """The id of the article's newest version (the one its page shows).
+
+    Raises VersionNotFound when the article has no version (or does not exist).
+    """
+    query = (
+        select(ArticleVersion.id)
+        .where(ArticleVersion.article_id == article_id)
+        .order_by(col(ArticleVersion.number).desc())
+        .limit(1)
+    )
+    found = session.exec(query).first()
+    if found is None:
+        raise VersionNotFound(f"There is no article {article_id}.")
+    return found
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The claims just before and after a claim in its article version (by start, then end,
+    then id), dismissed ones left out: what "merge with the next claim" offers."""
+
+    previous: Claim | None
+    next: Claim | None
+
+
+def neighbours(session: Session, claim: Claim) -> Neighbours:
+    """The claim's neighbours in its version (one query each way)."""
+    key = (claim.start, claim.end, claim.id or 0)
+    columns = (col(Claim.start), col(Claim.end), col(Claim.id))
+    base = select(Claim).where(
+        Claim.version_id == claim.version_id, Claim.status != Status.DISMISSED.value
+    )
+    before = base.where(tuple_(*columns) < key).order_by(*(c.desc() for c in columns))
+    after = base.where(tuple_(*columns) > key).order_by(*columns)
+    return Neighbours(session.exec(before.limit(1)).first(), session.exec(after.limit(1)).first())
 
 
 def _span_values(text: str, span: Span) -> dict[str, Any]:
