@@ -41,6 +41,10 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/api/claims/{claim_id}/evidence"): P.LINK_EVIDENCE,
     ("POST", "/api/claims/{claim_id}/actions"): P.PROPOSE_VERDICT,
     ("GET", "/api/rating-scale"): P.READ,
+    ("POST", "/articles/{article_id}/claims"): P.EDIT_CLAIMS,
+    ("POST", "/claims/{claim_id}/span"): P.EDIT_CLAIMS,
+    ("POST", "/claims/{claim_id}/split"): P.EDIT_CLAIMS,
+    ("POST", "/claims/{claim_id}/merge"): P.EDIT_CLAIMS,
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 PUBLIC_MOUNTS = {"/static"}
