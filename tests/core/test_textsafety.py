@@ -12,6 +12,7 @@ from claimdesk.core.textsafety import (
     find_hidden,
     has_hidden,
     marker,
+    restore_hidden,
     show_hidden,
 )
 
@@ -80,3 +81,12 @@ def test_extraction_keeps_the_characters_and_flags_the_claim() -> None:
     assert as_json["quote"] == flagged.quote
     assert as_json["flags"] == [HIDDEN_CHARACTERS_FLAG]
     assert clean.to_dict()["flags"] == []
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "⟩", "U", *HIDDEN_CHARACTERS])))
+def test_restore_hidden_reads_back_what_show_hidden_shows(text: str) -> None:
+    assert restore_hidden(show_hidden(text)) == text
+
+
+def test_restore_hidden_leaves_other_brackets_alone() -> None:
+    assert restore_hidden("⟨not a marker⟩ and ⟨RLO U+202E⟩") == "⟨not a marker⟩ and \u202e"

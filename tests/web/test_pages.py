@@ -48,7 +48,7 @@ def test_claim_detail_is_a_full_page_without_htmx(reader: TestClient, db: Databa
     assert response.status_code == 200
     assert "<html" in response.text
     assert "Councillor Ana Ruiz" in response.text
-    assert 'class="claim-hl score-high selected"' in response.text
+    assert 'class="claim-hl score-high status-new selected"' in response.text
 
 
 def test_claim_detail_is_only_the_panel_for_htmx(reader: TestClient, db: Database) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -94,3 +95,15 @@ def score_text(text: str, model: Model | None = None) -> Score:
         if abs(c) >= _REASON_MIN and name not in _NEVER_REASONS
     )
     return Score(_sigmoid(z), reasons)
+
+
+def split_reasons(
+    reasons: Sequence[str], model: Model | None = None
+) -> tuple[list[str], list[str]]:
+    """``reasons`` (as ``score_text`` names them) split into those that raised the score and
+    those that lowered it (penalties such as opinion, question, prediction), by the sign of
+    each cue's weight in the model."""
+    model = model or load_model()
+    against = {CUE_NAMES[name] for name, weight in model.cues.items() if weight < 0}
+    against.add(CUE_NAMES["opinion"])  # the evaluative-language penalty is always against
+    return [r for r in reasons if r not in against], [r for r in reasons if r in against]

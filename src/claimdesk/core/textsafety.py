@@ -104,3 +104,13 @@ def show_hidden(text: str) -> str:
     Only for showing text to people; stored text and offsets keep the characters.
     """
     return text.translate(_MARKERS) if has_hidden(text) else text
+
+
+_FROM_MARKER = {marker(char): char for char in HIDDEN_CHARACTERS}
+_MARKER = re.compile("|".join(re.escape(m) for m in _FROM_MARKER))
+
+
+def restore_hidden(text: str) -> str:
+    """The inverse of ``show_hidden``: markers typed back (e.g. a statement edited in a form
+    that showed them) become the characters they stand for, so editing keeps text exact."""
+    return _MARKER.sub(lambda m: _FROM_MARKER[m.group()], text) if "⟨" in text else text

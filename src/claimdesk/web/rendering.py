@@ -95,6 +95,7 @@ class Segment:
     text: str
     claim: Claim | None
     depth: int
+    start: int = 0  # offset of the segment in the article text
 
 
 def highlight_segments(text: str, claims: list[Claim]) -> list[Segment]:
@@ -125,7 +126,7 @@ def highlight_segments(text: str, claims: list[Claim]) -> list[Segment]:
         while open_claims and open_claims[0][3] <= left:  # closed before this segment
             heapq.heappop(open_claims)
         innermost = claims[open_claims[0][2]] if open_claims else None
-        segments.append(Segment(text[left:right], innermost, depth))
+        segments.append(Segment(text[left:right], innermost, depth, left))
     return segments
 
 

@@ -57,3 +57,51 @@
     window.location.assign("/next");
   });
 })();
+
+// Review panel: 1–9 pick a verdict label, / focuses the source search, and highlights follow
+// claim statuses (after a panel swap and when the live poller reports others' changes).
+(function () {
+  "use strict";
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  var STATUS = /(^|\s)status-[a-z_]+/g;
+  function setStatus(claimId, status) {
+    if (!claimId || !status) return;
+    document.querySelectorAll('.claim-hl[data-claim-id="' + claimId + '"]').forEach(function (el) {
+      el.className = el.className.replace(STATUS, "") + " status-" + status;
+    });
+    var chip = document.querySelector('#claim-list a[data-claim-id="' + claimId + '"] .status-chip');
+    if (chip) {
+      chip.className = chip.className.replace(STATUS, "") + " status-" + status;
+      chip.textContent = status.replace("_", " ");
+    }
+  }
+  function applyStates() {
+    var detail = document.getElementById("claim-detail");
+    if (detail) setStatus(detail.getAttribute("data-selected"), detail.getAttribute("data-status"));
+    document.querySelectorAll(".claim-state").forEach(function (el) {
+      setStatus(el.getAttribute("data-claim-id"), el.getAttribute("data-status"));
+      el.remove();
+    });
+  }
+  document.addEventListener("htmx:afterSettle", applyStates);
+  document.addEventListener("htmx:oobAfterSwap", applyStates);
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.key === "/") {
+      var box = document.getElementById("source-q");
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+      return;
+    }
+    if (/^[1-9]$/.test(event.key)) {
+      var choice = document.querySelector('#claim-detail input[name="label"][data-key="' + event.key + '"]');
+      if (!choice) return;
+      event.preventDefault();
+      choice.checked = true;
+      choice.focus();
+      var rationale = document.querySelector('#claim-detail .verdict-form textarea[name="rationale"]');
+      if (rationale && !rationale.value) rationale.focus();
+    }
+  });
+})();
