@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import select
@@ -10,7 +11,7 @@ from sqlmodel import select
 from claimdesk.services import accounts
 from claimdesk.services.events import SYSTEM
 from claimdesk.store.database import Database
-from claimdesk.store.models import Event, LoginAttempt
+from claimdesk.store.models import ApiToken, Event, LoginAttempt
 from claimdesk.web.auth import SESSION_COOKIE
 from tests.web.conftest import PASSWORD
 
@@ -275,3 +276,26 @@ def test_responses_showing_a_secret_are_not_stored(login: Callable[[str], TestCl
     created = admin.post("/admin/users", data={"email": "new@desk.test", "role": "editor"})
     assert "with password" in created.text
     assert created.headers["cache-control"] == "no-store"
+
+
+def test_token_use_is_noted_at_most_once_a_minute(
+    client: TestClient, users: dict[str, str], db: Database
+) -> None:
+    with db.session(write=True) as s:
+        user = accounts.get_user(s, users["researcher"])
+        token, secret = accounts.create_token(s, user=user, name="nb", actor=SYSTEM)
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/me", headers=headers).status_code == 200
+    with db.session() as s:
+        first = s.get(ApiToken, token.id)
+        assert first is not None and first.last_used_at is not None
+        noted = first.last_used_at
+    assert client.get("/api/me", headers=headers).status_code == 200
+    with db.session(write=True) as s:
+        again = s.get(ApiToken, token.id)
+        assert again is not None and again.last_used_at == noted  # within the minute
+        assert not accounts.note_token_use(s, token.id)  # type: ignore[arg-type]
+        again.last_used_at = noted - timedelta(minutes=2)
+        s.add(again)
+        s.commit()
+        assert accounts.note_token_use(s, token.id)  # type: ignore[arg-type]

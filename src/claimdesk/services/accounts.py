@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pwdlib import PasswordHash
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
 from claimdesk.core.permissions import Role, parse_role
@@ -436,16 +436,34 @@ def revoke_token(
     return token
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def principal_for_token(session: Session, secret: str) -> Principal | None:
+    """The user behind a live API token, or None. Read-only: see ``note_token_use``."""
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
     if token is None or token.revoked_at is not None:
         return None
     user = session.get(User, token.user_id)
     if user is None or user.disabled:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
-        session.add(token)
-        session.commit()
     return Principal(user.id, user.email, user.role, "token", token.id)  # type: ignore[arg-type]
+
+
+def note_token_use(session: Session, token_id: int) -> bool:
+    """Record that a token was used now (to the minute: at most one write a minute per
+    token, so busy scripts do not queue writers). Commits; True if it wrote."""
+    now = utcnow()
+    result = session.connection().execute(
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token_id,
+            or_(
+                col(ApiToken.last_used_at).is_(None),
+                col(ApiToken.last_used_at) < now - TOKEN_USE_RESOLUTION,
+            ),
+        )
+        .values(last_used_at=now)
+    )
+    session.commit()
+    return bool(result.rowcount)

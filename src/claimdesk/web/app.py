@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimdesk.config import Settings
 from claimdesk.resources import static_dir
+from claimdesk.services import rating_scale
 from claimdesk.store import secrets as secrets_store
 from claimdesk.store.database import Database
 from claimdesk.web import (
@@ -35,9 +36,15 @@ from claimdesk.web.rendering import make_templates
 from claimdesk.web.security import SecurityMiddleware
 
 
-def _stored_secret(db: Database) -> str:
-    with db.session() as session:
-        return secrets_store.get_or_create(session, secrets_store.SESSION_SIGNING_KEY)
+def _prepare(db: Database, settings: Settings) -> str:
+    """Before the first request: the session signing key (from the settings, else kept in
+    the database) and the desk's rating scale, made once on a new desk so that requests
+    never race to make it. Returns the signing key."""
+    with db.session(write=True) as session:
+        rating_scale.active_scale(session)
+        return settings.secret_key or secrets_store.get_or_create(
+            session, secrets_store.SESSION_SIGNING_KEY
+        )
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
@@ -50,7 +57,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             return
         db = Database.open(settings.database_url)
         app.state.db = db
-        app.state.secret_key = settings.secret_key or _stored_secret(db)
+        app.state.secret_key = _prepare(db, settings)
         try:
             yield
         finally:
@@ -67,7 +74,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.settings = settings
     if database is not None:
         app.state.db = database
-        app.state.secret_key = settings.secret_key or _stored_secret(database)
+        app.state.secret_key = _prepare(database, settings)
     app.state.templates = make_templates()
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AuthenticationRequired, authentication_required_handler)

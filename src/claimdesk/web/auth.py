@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from claimdesk.core.permissions import Permission, allows
 from claimdesk.services import accounts
 from claimdesk.services.accounts import Principal
-from claimdesk.web.deps import SessionDep
+from claimdesk.web.deps import DatabaseDep
 from claimdesk.web.security import bearer_token, is_api_path
 
 SESSION_COOKIE = "claimdesk_session"
@@ -54,22 +54,30 @@ def is_api(request: Request) -> bool:
     return is_api_path(request.url.path)
 
 
-def resolve_principal(request: Request, session: SessionDep) -> Principal | None:
+def resolve_principal(request: Request, db: DatabaseDep) -> Principal | None:
     """The caller; cached per request.
 
     An /api/ request with a Bearer header is authenticated by that token alone: a token
     that is not valid gives no principal (401), never a fall back to the session cookie.
     Only this lets the CSRF check exempt such requests. Elsewhere the session cookie counts.
+
+    Looked up in a short read-only session of its own, so a writing request does not hold
+    SQLite's write lock while it does other work (extracting a pasted article, say); a
+    token's first use in a minute is noted in a short write of its own.
     """
     if hasattr(request.state, "principal"):
         cached: Principal | None = request.state.principal
         return cached
     principal = None
     token = bearer_token(request.headers.get("authorization", ""))
-    if token is not None and is_api(request):
-        principal = accounts.principal_for_token(session, token)
-    elif (secret := session_secret(request)) is not None:
-        principal = accounts.principal_for_session(session, secret)
+    with db.session() as session:
+        if token is not None and is_api(request):
+            principal = accounts.principal_for_token(session, token)
+        elif (secret := session_secret(request)) is not None:
+            principal = accounts.principal_for_session(session, secret)
+    if principal is not None and principal.via == "token":
+        with db.session(write=True) as session:
+            accounts.note_token_use(session, principal.credential_id)
     request.state.principal = principal
     return principal
 
