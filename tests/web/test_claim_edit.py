@@ -224,3 +224,11 @@ def test_span_tools_post_to_the_routes(db: Database, login: Login, article: dict
     response = browser.post(f"/claims/{tram}/merge", data=merge_fields)
     assert response.status_code == 303, response.text
     assert stored(db, article["claims"][2]).status == "dismissed"
+
+
+def test_every_page_loads_the_selection_script(login: Login, article: dict[str, Any]) -> None:
+    browser = login("researcher")
+    page = browser.get(f"/articles/{article['id']}")
+    assert '<script src="http://testserver/static/select.js" defer>' in page.text
+    script = browser.get("/static/select.js")
+    assert script.status_code == 200 and "data-new-claim" in script.text
