@@ -24,6 +24,7 @@ from claimdesk.web import (
     pages,
     queue_pages,
     review_pages,
+    settings_pages,
 )
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.errors import (
@@ -85,6 +86,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(account_pages.router)
     app.include_router(ingest_pages.router)  # before pages: /articles/new is not an id
     app.include_router(queue_pages.router)
+    app.include_router(settings_pages.router)
     app.include_router(pages.router)
     app.include_router(review_pages.router)  # after ingest_pages: /articles/new is not an id
     app.include_router(api_claims.router)
