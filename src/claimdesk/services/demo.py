@@ -22,7 +22,7 @@ from claimdesk.services import accounts, articles, evidence, matching, rating_sc
 from claimdesk.services.accounts import Principal
 from claimdesk.services.claim_changes import load_claim
 from claimdesk.services.events import SYSTEM, Actor
-from claimdesk.store.models import Claim, User
+from claimdesk.store.models import Article, Claim, User
 
 DEMO_ARTICLE = "demo-article.md"
 DEMO_ARTICLE_URL = "https://demo.claimdesk.invalid/world/france-recalls-envoy-from-baku"
@@ -195,6 +195,12 @@ def create_demo_accounts(session: Session, *, actor: Actor) -> list[tuple[str, s
     return created
 
 
+def demo_article_stored(session: Session) -> bool:
+    """Whether the demo article is in the desk already (a previous load)."""
+    found = session.exec(select(Article.id).where(Article.url == DEMO_ARTICLE_URL)).first()
+    return found is not None
+
+
 def demo_person(session: Session, role: Role) -> Principal | None:
     """The demo account of ``role`` acting through a session, or None when it does not
     exist (the demo was loaded into a desk that had users already) or is disabled."""
@@ -349,7 +355,11 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     Raises ValueError when a demo fixture does not load or no longer fits the review walk.
     """
     demo_accounts = create_demo_accounts(session, actor=actor)
-    sources_created = load_demo_library(session, actor=actor)
+    # The library goes in before the article; once the article is stored the library is
+    # too, and re-importing it would still log an import in the audit trail.
+    sources_created = 0
+    if not demo_article_stored(session):
+        sources_created = load_demo_library(session, actor=actor)
     path = fixtures_dir() / DEMO_ARTICLE
     data = path.read_bytes()
     extraction = extract(data, filename=path.name, url=DEMO_ARTICLE_URL)
