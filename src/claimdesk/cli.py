@@ -187,7 +187,8 @@ def demo_command() -> None:
     """Load the demo desk into the configured database (a second run changes nothing).
 
     On a database without users it creates demo admin, editor, reviewer and researcher
-    accounts with random passwords and prints `email password` lines, once.
+    accounts with random passwords and prints `email password` lines, once. The demo
+    reviewer and editor then take some claims through review, so that every status has one.
 
     Example: CLAIMDESK_DATABASE_URL=sqlite:///var/claimdesk.db claimdesk demo
     """
@@ -199,8 +200,8 @@ def demo_command() -> None:
         err("demo accounts created (shown once): sign in with one of the lines above")
     if result.articles_created or result.sources_created:
         err(
-            f"demo loaded: {result.articles_created} article, {result.claims_created} claims, "
-            f"{result.sources_created} sources"
+            f"demo loaded: {result.articles_created} article, {result.claims_created} claims "
+            f"({result.claims_reviewed} taken through review), {result.sources_created} sources"
         )
     else:
         err("demo already loaded; nothing changed")
