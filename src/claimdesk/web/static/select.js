@@ -3,9 +3,9 @@
 // (web/claim_edit_pages.py). The server checks the quote against the text and is the
 // authority; these offsets only tell repeated words apart.
 //
-// The page opts in on the text container: <div id="article-text"
-// data-new-claim="/articles/N/claims" data-version-id="V">, with every segment of the text
-// carrying data-start (its offset in the cleaned text). Offsets are counted in code points,
+// The page opts in on the text container: <div id="article-text" data-version-id="V" and
+// data-new-claim="/articles/N/claims" (or data-article-id="N")>, with every segment of the
+// text carrying data-start (its offset in the cleaned text). Offsets are counted in code points,
 // as the server counts them, and hidden characters that the page shows as markers such as
 // "⟨RLO U+202E⟩" are turned back into the one character they stand for.
 (function () {
@@ -22,7 +22,13 @@
 
   function textContainer() {
     var box = document.getElementById("article-text");
-    return box && box.hasAttribute("data-new-claim") ? box : null;
+    return box && newClaimUrl(box) ? box : null;
+  }
+
+  function newClaimUrl(box) {
+    if (box.hasAttribute("data-new-claim")) return box.getAttribute("data-new-claim");
+    var article = box.getAttribute("data-article-id");
+    return /^[0-9]+$/.test(article || "") ? "/articles/" + article + "/claims" : null;
   }
 
   // The offset in the article text of a selection boundary, or null when it cannot be told.
@@ -92,7 +98,7 @@
     if (!box || !pending) return;
     var form = document.createElement("form");
     form.method = "post";
-    form.action = box.getAttribute("data-new-claim");
+    form.action = newClaimUrl(box);
     field(form, "version_id", box.getAttribute("data-version-id"));
     field(form, "start", pending.start);
     field(form, "end", pending.end);
