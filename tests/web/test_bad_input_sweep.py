@@ -299,6 +299,7 @@ def _seed(db: Database) -> dict[str, int]:
             "claim_id": int(result.claims[0].id),  # type: ignore[arg-type]
             "token_id": int(token.id),  # type: ignore[arg-type]
             "user_id": int(reviewer.id),  # type: ignore[arg-type]
+            "evidence_id": 1,  # none yet: refused with 404, and nothing may change
         }
 
 

@@ -50,6 +50,15 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/claims/{claim_id}/span"): P.EDIT_CLAIMS,
     ("POST", "/claims/{claim_id}/split"): P.EDIT_CLAIMS,
     ("POST", "/claims/{claim_id}/merge"): P.EDIT_CLAIMS,
+    ("GET", "/claims/{claim_id}"): P.READ,
+    ("POST", "/claims/{claim_id}/edit"): P.EDIT_CLAIMS,
+    ("POST", "/claims/{claim_id}/actions"): P.PROPOSE_VERDICT,
+    ("POST", "/claims/{claim_id}/evidence"): P.LINK_EVIDENCE,
+    ("POST", "/claims/{claim_id}/evidence/{evidence_id}/confirm"): P.LINK_EVIDENCE,
+    ("POST", "/claims/{claim_id}/evidence/{evidence_id}/reject"): P.LINK_EVIDENCE,
+    ("POST", "/claims/{claim_id}/tags"): P.EDIT_CLAIMS,
+    ("POST", "/claims/{claim_id}/comments"): P.COMMENT,
+    ("GET", "/articles/{article_id}/changes"): P.READ,
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 PUBLIC_MOUNTS = {"/static"}

@@ -27,7 +27,16 @@ from claimdesk.core.permissions import Permission
 from claimdesk.core.scoring import split_reasons
 from claimdesk.core.textsafety import restore_hidden
 from claimdesk.core.workflow import ActionRefused, RoleNotAllowed, available_actions
-from claimdesk.services import articles, evidence, matching, rating_scale, review
+from claimdesk.services import (
+    articles,
+    assignment,
+    claim_edit,
+    evidence,
+    matching,
+    queue,
+    rating_scale,
+    review,
+)
 from claimdesk.services.accounts import Principal
 from claimdesk.services.claim_changes import ClaimNotFound, StaleClaim
 from claimdesk.store.models import Claim, Event
@@ -118,6 +127,9 @@ def panel_context(
         "values": values or {},
         "problem": problem,
         "since": last_event_id(session, claim.article_id),
+        "neighbours": claim_edit.neighbours(session, claim),
+        "people": queue.people(session),
+        "may_assign_anyone": principal.role in assignment.ASSIGN_ANYONE,
     }
 
 
@@ -345,21 +357,16 @@ def link_evidence(
     return _write(request, session, principal, claim_id, values, change, anchor="#evidence")
 
 
-@router.post("/claims/{claim_id}/evidence/{evidence_id}/{decision}", response_class=HTMLResponse)
-def decide_evidence(
+def _decide_evidence(
     request: Request,
-    session: SessionDep,
-    principal: Linker,
+    session: Session,
+    principal: Principal,
     claim_id: int,
     evidence_id: int,
     decision: str,
-    stance: Annotated[str, Form(max_length=20)] = "",
-    row_version: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
+    stance: str,
+    row_version: int | None,
 ) -> Response:
-    """Confirm or reject evidence (a suggestion of the engine, or a link someone made)."""
-    if decision not in ("confirm", "reject"):
-        raise HTTPException(404, "No such action on evidence")
-
     def change() -> object:
         if decision == "confirm":
             return evidence.confirm_evidence(
@@ -379,6 +386,42 @@ def decide_evidence(
         )
 
     return _write(request, session, principal, claim_id, {}, change, anchor="#evidence")
+
+
+Stance = Annotated[str, Form(max_length=20)]
+OptionalRowVersion = Annotated[int | None, Form(ge=0, le=MAX_ID)]
+
+
+@router.post("/claims/{claim_id}/evidence/{evidence_id}/confirm", response_class=HTMLResponse)
+def confirm_evidence(
+    request: Request,
+    session: SessionDep,
+    principal: Linker,
+    claim_id: int,
+    evidence_id: int,
+    stance: Stance = "",
+    row_version: OptionalRowVersion = None,
+) -> Response:
+    """Confirm evidence (the engine's suggestion, or change the stance of a link)."""
+    return _decide_evidence(
+        request, session, principal, claim_id, evidence_id, "confirm", stance, row_version
+    )
+
+
+@router.post("/claims/{claim_id}/evidence/{evidence_id}/reject", response_class=HTMLResponse)
+def reject_evidence(
+    request: Request,
+    session: SessionDep,
+    principal: Linker,
+    claim_id: int,
+    evidence_id: int,
+    stance: Stance = "",
+    row_version: OptionalRowVersion = None,
+) -> Response:
+    """Reject evidence; the rejection is kept (it is a relevance judgment)."""
+    return _decide_evidence(
+        request, session, principal, claim_id, evidence_id, "reject", stance, row_version
+    )
 
 
 @router.post("/claims/{claim_id}/tags", response_class=HTMLResponse)

@@ -24,7 +24,15 @@
       if (i === 0) el.scrollIntoView({ block: "nearest" });
     });
     var item = document.querySelector('#claim-list a[data-claim-id="' + selected + '"]');
-    if (item) { item.classList.add("current"); item.scrollIntoView({ block: "nearest" }); }
+    if (item) {
+      item.classList.add("current");
+      var list = document.getElementById("claim-list");
+      if (list && list.scrollHeight > list.clientHeight) {  // scroll the list only, not the page
+        list.scrollTop = item.offsetTop - list.offsetTop - list.clientHeight / 2;
+      }
+    }
+    var side = detail.closest(".side");
+    if (side) side.scrollTop = 0;
   }
   document.addEventListener("htmx:afterSettle", markSelected);
   document.addEventListener("keydown", function (event) {

@@ -4,7 +4,7 @@
 // authority; these offsets only tell repeated words apart.
 //
 // The page opts in on the text container: <div id="article-text" data-version-id="V" and
-// data-new-claim="/articles/N/claims" (or data-article-id="N")>, with every segment of the
+// data-new-claim="/articles/N/claims">, with every segment of the
 // text carrying data-start (its offset in the cleaned text). Offsets are counted in code points,
 // as the server counts them, and hidden characters that the page shows as markers such as
 // "⟨RLO U+202E⟩" are turned back into the one character they stand for.
@@ -26,9 +26,9 @@
   }
 
   function newClaimUrl(box) {
-    if (box.hasAttribute("data-new-claim")) return box.getAttribute("data-new-claim");
-    var article = box.getAttribute("data-article-id");
-    return /^[0-9]+$/.test(article || "") ? "/articles/" + article + "/claims" : null;
+    // only people who may create claims get the attribute (researchers see no button)
+    var url = box.getAttribute("data-new-claim");
+    return url && /^\/articles\/[0-9]+\/claims$/.test(url) ? url : null;
   }
 
   // The offset in the article text of a selection boundary, or null when it cannot be told.
