@@ -250,6 +250,31 @@ def timed(calls: list[Callable[[], object]], warm: int = 3) -> list[float]:
     return out
 
 
+def profile_panel(calls: list[Callable[[], object]]) -> None:
+    """cProfile the claim panel route's handler in the server's worker thread (the test
+    client runs it there, out of reach of a profile of this thread)."""
+    from claimdesk.web import review_pages
+
+    original = review_pages.render_article
+    profile = cProfile.Profile()
+
+    def profiled(*args: Any, **kwargs: Any) -> Any:
+        profile.enable()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            profile.disable()
+
+    review_pages.render_article = profiled  # type: ignore[assignment]
+    try:
+        for call in calls:
+            call()
+    finally:
+        review_pages.render_article = original  # type: ignore[assignment]
+    print(f"  claim panel handler profile ({len(calls)} requests), cumulative:")
+    pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
+
+
 def review_service() -> Any | None:
     if importlib.util.find_spec("claimdesk.services.review") is None:
         return None
@@ -304,13 +329,7 @@ def run_backend(backend: str, args: argparse.Namespace, corpus: list[dict[str, s
             panel_calls = [get(f"/articles/{a}/claims/{c}", True) for a, c, _s in sample]
             panel = timed(panel_calls)
             if args.profile:
-                profile = cProfile.Profile()
-                profile.enable()
-                for call in panel_calls:
-                    call()
-                profile.disable()
-                print(f"  claim panel profile ({len(panel_calls)} requests), cumulative:")
-                pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+                profile_panel(panel_calls)
             new_checked_before = matching.checked_before
             matching.checked_before = old_checked_before  # type: ignore[assignment]
             try:
@@ -325,8 +344,48 @@ def run_backend(backend: str, args: argparse.Namespace, corpus: list[dict[str, s
         rows += [("source search", search, None), ("checked before", ours, old)]
         if review_service() is None:
             rows += [("link evidence", None, None), ("propose", None, None)]
+        else:
+            rows += review_steps(db, [c for _a, c, _s in sample])
         db.close()
         return rows
+
+
+def review_steps(db: Any, claim_ids: list[int]) -> list[Row]:
+    """Link a source as evidence, then (after an untimed ``start``) propose a verdict."""
+    from sqlmodel import select
+
+    from claimdesk.services import evidence, rating_scale, review
+    from claimdesk.services.accounts import Principal
+    from claimdesk.store.models import Claim, Source, User
+
+    with db.session(write=True) as session:
+        label = rating_scale.active_scale(session).labels[0].name
+        user = session.exec(select(User).where(User.email == "reviewer@bench.test")).one()
+        source_ids = list(session.exec(select(Source.id).limit(len(claim_ids))).all())
+    who = Principal(user.id, user.email, "reviewer", "session", 0)
+    linked, proposed = [], []
+    for claim_id, source_id in zip(claim_ids, source_ids, strict=False):
+        with db.session(write=True) as session:
+            t = time.perf_counter()
+            evidence.link_evidence(
+                session, claim_id=claim_id, source_id=source_id, stance="supports", principal=who
+            )
+            linked.append((time.perf_counter() - t) * 1000)
+        with db.session(write=True) as session:
+            claim = session.get(Claim, claim_id)
+            review.act(
+                session, claim_id=claim_id, action="start", row_version=claim.row_version,
+                principal=who,
+            )  # fmt: skip
+        with db.session(write=True) as session:
+            version = session.get(Claim, claim_id).row_version
+            t = time.perf_counter()
+            review.act(
+                session, claim_id=claim_id, action="propose", row_version=version,
+                principal=who, label=label, rationale="Bench: the figures do not add up.",
+            )  # fmt: skip
+            proposed.append((time.perf_counter() - t) * 1000)
+    return [("link evidence", linked, None), ("propose", proposed, None)]
 
 
 def main(argv: list[str] | None = None) -> int:

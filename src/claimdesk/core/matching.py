@@ -134,31 +134,55 @@ def select_terms(
     return chosen
 
 
-def _bm25(query: PreparedQuery, doc_terms: Counter[str], length: int, stats: CorpusStats) -> float:
+def _bm25(
+    query: PreparedQuery,
+    doc_terms: Counter[str],
+    length: int,
+    stats: CorpusStats,
+    weights: Mapping[str, float],
+) -> float:
     average = stats.average_length or 1.0
     norm = K1 * (1.0 - B + B * length / average)
     total = 0.0
     for t in query.terms:
         f = doc_terms.get(t, 0)
         if f:
-            total += stats.idf(t) * f * (K1 + 1.0) / (f + norm)
+            total += weights[t] * f * (K1 + 1.0) / (f + norm)
     return total
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    """What every candidate's score needs from the query, worked out once per query."""
+
+    query: PreparedQuery
+    stats: CorpusStats
+    weights: Mapping[str, float]
+    query_idf: float
+    processed: str
+
+    @classmethod
+    def of(cls, query: PreparedQuery, stats: CorpusStats) -> _Scorer:
+        weights = {t: stats.idf(t) for t in query.terms}
+        total = sum(stats.idf(t) for t in query.terms) or 1.0
+        return cls(query, stats, weights, total, default_process(query.text))
+
+    def __call__(self, candidate: Candidate) -> float:
+        if candidate.terms is not None:
+            doc = candidate.terms.split()
+        else:
+            doc = text_terms(candidate.title or "") + text_terms(candidate.text)
+        bm25 = _bm25(self.query, Counter(doc), len(doc), self.stats, self.weights)
+        lexical = min(1.0, bm25 / self.query_idf)
+        wording = fuzz.token_set_ratio(self.processed, default_process(candidate.text)) / 100.0
+        return round(LEXICAL_WEIGHT * lexical + WORDING_WEIGHT * wording, SCORE_DIGITS)
 
 
 def score(query: PreparedQuery, candidate: Candidate, stats: CorpusStats) -> float:
     """The candidate's score in [0, 1] (rounded, so every backend agrees to the digit)."""
     if query.is_empty:
         return 0.0
-    if candidate.terms is not None:
-        doc = candidate.terms.split()
-    else:
-        doc = text_terms(candidate.title or "") + text_terms(candidate.text)
-    query_idf = sum(stats.idf(t) for t in query.terms) or 1.0
-    lexical = min(1.0, _bm25(query, Counter(doc), len(doc), stats) / query_idf)
-    wording = (
-        fuzz.token_set_ratio(default_process(query.text), default_process(candidate.text)) / 100.0
-    )
-    return round(LEXICAL_WEIGHT * lexical + WORDING_WEIGHT * wording, SCORE_DIGITS)
+    return _Scorer.of(query, stats)(candidate)
 
 
 def _order_key(item: tuple[float, Candidate]) -> tuple[float, bool, str, int, int]:
@@ -177,8 +201,9 @@ def rank(
     if query.is_empty or limit <= 0:
         return []
     best: dict[int, tuple[float, Candidate]] = {}
+    scorer = _Scorer.of(query, stats)
     for c in candidates:
-        value = score(query, c, stats)
+        value = scorer(c)
         current = best.get(c.source_id)
         if current is None or _order_key((value, c)) < _order_key(current):
             best[c.source_id] = (value, c)

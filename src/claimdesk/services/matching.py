@@ -20,6 +20,9 @@ from claimdesk.store.models import Article, Claim, Passage, Source, Verdict
 
 CANDIDATES = 100
 """Passages (or claims) the index offers for re-ranking (``limit`` raises it when larger)."""
+KIND_CANDIDATES = 30
+"""Passages of one kind offered for re-ranking (the index query already keeps only that
+kind, so fewer suffice; ``limit`` raises it when larger)."""
 POSTINGS_BUDGET = 20_000
 """Upper bound on the summed document frequencies of the terms sent to the index."""
 MAX_LIMIT = 1000
@@ -99,7 +102,7 @@ def match(
     index = search_index.stats(conn)
     stats = CorpusStats(index.documents, index.average_length, doc_freq)
     chosen = matching.select_terms(query.terms, doc_freq, postings_budget=POSTINGS_BUDGET)
-    pool = max(CANDIDATES, 3 * limit)
+    pool = max(CANDIDATES if kind is None else KIND_CANDIDATES, 3 * limit)
     weights = {t: stats.idf(t) for t in chosen}
     found = search_index.candidates(conn, chosen, weights, limit=pool, kind=kind)
     if not found and kind is None:  # no shared term at all: typos? (PostgreSQL trigrams)

@@ -218,7 +218,7 @@ def candidates(
     if kind is not None:
         only = (
             "JOIN passage AS p ON p.id = scored.id "
-            "JOIN source AS src ON src.id = p.source_id AND src.kind = :kind",
+            "WHERE p.source_id IN (SELECT id FROM source WHERE kind = :kind)",
             {"kind": kind},
         )
     return _candidates(conn, PASSAGES, terms, weights, limit=limit, only=only)
