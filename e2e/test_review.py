@@ -366,6 +366,8 @@ def test_queue_and_review_screen_fit_desktop_and_phone(
     page.goto(f"{live_server.base_url}/articles/{seed_article}")
     page.locator("#article-text a.claim-hl", has_text="President Emmanuel Macron held").click()
     expect(page).to_have_url(CLAIM_URL)
+    page.locator("#claim-detail").get_by_role("button", name="Start review").click()
+    expect(page.locator("#claim-detail")).to_have_attribute("data-status", "in_review")
     claim_page = page.url
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
@@ -383,6 +385,19 @@ def test_queue_and_review_screen_fit_desktop_and_phone(
         assert 0 <= box["y"] < height, f"the open claim starts at y={box['y']} ({width}x{height})"
         quote = panel.locator("blockquote.quote").bounding_box()
         assert quote is not None and quote["y"] < height, "the quote is below the fold"
+        fits_its_panel(panel, width)
+
+
+def fits_its_panel(panel: Locator, width: int) -> None:
+    """Nothing in the review panel is wider than the panel (a long email, the tag form), and
+    each verdict label's radio button sits right beside its key and name."""
+    overflow = panel.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow <= 0, f"the panel scrolls sideways by {overflow}px at width {width}"
+    for choice in panel.locator(".verdict-form .label-choice").all():
+        radio, key = choice.locator("input").bounding_box(), choice.locator("kbd").bounding_box()
+        assert radio is not None and key is not None
+        gap = key["x"] - (radio["x"] + radio["width"])
+        assert radio["width"] < 24 and 0 <= gap < 16, f"radio {radio}, key {key} at {width}px"
 
 
 def inside_width(page: Page, width: int) -> None:
