@@ -136,9 +136,9 @@ def _rank(
         .join(_SOURCE, _SOURCE.c.id == _PASSAGE.c.source_id)
         .where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
     )
-    if kind is not None:
-        statement = statement.where(_SOURCE.c.kind == kind)
     rows = session.connection().execute(statement, {"ids": list(indexed)}).all()
+    if kind is not None:  # the index already kept this kind; filtering in SQL here made
+        rows = [r for r in rows if r.kind == kind]  # SQLite walk ix_source_kind instead
     details = {r.id: r for r in rows}
     candidates = [
         Candidate(r.id, r.source_id, r.text, r.title, r.external_id, r.url, indexed[r.id])
