@@ -236,7 +236,7 @@ class Source(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("collection", "identity"),)
     id: int | None = Field(default=None, primary_key=True)
     uuid: uuid_mod.UUID = _uuid_field()
-    kind: str = Field(default="document", max_length=20)
+    kind: str = Field(default="document", max_length=20, index=True)
     collection: str = Field(default="", max_length=200)
     identity: str = Field(max_length=2000)  # external id, else url, else content hash
     external_id: str | None = Field(default=None, max_length=500)
