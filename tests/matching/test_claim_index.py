@@ -14,14 +14,14 @@ from sqlmodel import Session, col
 
 from claimdesk.core.extraction import ClaimSpan, Extraction
 from claimdesk.core.sources_records import SourceRecord
-from claimdesk.services import articles, matching, sources
+from claimdesk.services import articles, matching, review, sources
 from claimdesk.services.events import SYSTEM
 from claimdesk.store import migrate, search_index
 from claimdesk.store.database import Database
 from claimdesk.store.engine import make_engine
 from claimdesk.store.models import Claim
 from claimdesk.store.types import new_uuid, utcnow
-from tests.factories import ingest_article
+from tests.factories import add_person, ingest_article
 
 REPO = Path(__file__).resolve().parents[2]
 TRAM = "Councillor says the new tram line will cost 40% more than planned"
@@ -197,3 +197,15 @@ def test_the_migration_indexes_the_claims_already_stored(fresh_url: str) -> None
     engine = make_engine(fresh_url)
     assert migrate.current_revision(engine) == migrate.head_revision()
     engine.dispose()
+
+
+def test_a_reviewer_editing_the_statement_keeps_the_index_current(db: Database) -> None:
+    with db.session(write=True) as s:
+        tram = ingest_article(s).claims[1]
+        reviewer = add_person(s, "reviewer")
+        new = "The harbour ferry will carry 9000 passengers a day"
+        review.edit_claim(
+            s, claim_id=tram.id, row_version=tram.row_version, principal=reviewer, statement=new
+        )
+        assert tram.id not in _claim_ids(s, TRAM)
+        assert _claim_ids(s, "Will the harbour ferry carry 9000 passengers a day?") == [tram.id]

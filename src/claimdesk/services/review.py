@@ -40,6 +40,7 @@ from claimdesk.services.claim_changes import (
     load_claim,
 )
 from claimdesk.services.evidence import EvidenceView, evidence_of
+from claimdesk.store import search_index
 from claimdesk.store.models import Claim, Claimant, ClaimTag, Comment, Event, Tag, User, Verdict
 from claimdesk.store.types import new_uuid, utcnow
 
@@ -425,6 +426,8 @@ def edit_claim(
     if not values:
         return get_claim_detail(session, claim_id)
     after["row_version"] = change.write(**values)
+    if "statement" in values:  # "checked before?" searches statements: keep the index current
+        search_index.index_claims(session.connection(), [(claim_id, values["statement"])])
     change.record("edited", before=before, after=after)
     session.commit()
     return get_claim_detail(session, claim_id)

@@ -109,8 +109,12 @@ def panel_context(
     """Everything the review panel shows for ``claim``."""
     detail = review.get_claim_detail(session, claim.id)  # type: ignore[arg-type]
     scale = rating_scale.active_scale(session)
+    suggestions = matching.suggestions_for_claim(session, claim, limit=SEARCH_LIMIT)
     search = (query if query is not None else claim.statement).strip()
-    results = matching.match(session, search, limit=SEARCH_LIMIT) if search else []
+    if search == claim.statement.strip():  # the suggestions searched for it already
+        results = suggestions.sources
+    else:
+        results = matching.match(session, search, limit=SEARCH_LIMIT) if search else []
     linked = {e.source_id for e in detail.evidence if e.state != "rejected"}
     reasons_for, reasons_against = split_reasons(list(claim.reasons or []))
     return {
@@ -118,7 +122,7 @@ def panel_context(
         "scale": scale,
         "actions": [a.value for a in available_actions(claim.status, principal.role)],
         "history": review.history(session, claim.id),  # type: ignore[arg-type]
-        "suggestions": matching.suggestions_for_claim(session, claim),
+        "suggestions": suggestions,
         "search": search,
         "results": results,
         "linked_sources": linked,
