@@ -8,11 +8,7 @@ alignment. One row per source, its best passage. Read-only: nothing here writes 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
@@ -21,8 +17,6 @@ from claimdesk.core import matching
 from claimdesk.core.matching import Candidate, CorpusStats, PreparedQuery
 from claimdesk.store import search_index
 from claimdesk.store.models import Article, Claim, Passage, Source, Verdict
-
-_T = TypeVar("_T")
 
 CANDIDATES = 100
 """Passages (or claims) the index offers for re-ranking (``limit`` raises it when larger)."""
@@ -181,38 +175,15 @@ def checked_before(session: Session, text: str, *, limit: int = 5) -> CheckedBef
     their status and latest verdict label. Every claim in the claim index is considered,
     however old. Raises nothing of its own.
     """
-    return CheckedBefore(
-        _desk_claims(session, text, limit), _earlier_fact_checks(session, text, limit)
-    )
-
-
-def _earlier_fact_checks(session: Session, text: str, limit: int) -> list[SourceMatch]:
-    found = match(session, text, limit=limit, kind="fact_check")
-    return [m for m in found if m.score >= matching.SUGGEST]
-
-
-def _desk_claims(session: Session, text: str, limit: int) -> list[ClaimMatch]:
+    fact_checks = [
+        m
+        for m in match(session, text, limit=limit, kind="fact_check")
+        if m.score >= matching.SUGGEST
+    ]
     query = matching.prepare(text)
     if query.is_empty or limit <= 0:
-        return []
-    return _earlier_claims(session, query, min(limit, MAX_LIMIT))
-
-
-def _search_at_once(
-    sessions: SessionFactory, text: str, limit: int
-) -> tuple[list[SourceMatch], CheckedBefore]:
-    def run(search: Callable[[Session, str, int], _T]) -> _T:
-        with sessions() as own:
-            return search(own, text, limit)
-
-    def library(s: Session, t: str, n: int) -> list[SourceMatch]:
-        return match(s, t, limit=n)
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        sources = pool.submit(run, library)
-        fact_checks = pool.submit(run, _earlier_fact_checks)
-        claims = pool.submit(run, _desk_claims)
-        return sources.result(), CheckedBefore(claims.result(), fact_checks.result())
+        return CheckedBefore([], fact_checks)
+    return CheckedBefore(_earlier_claims(session, query, min(limit, MAX_LIMIT)), fact_checks)
 
 
 def _earlier_claims(session: Session, query: PreparedQuery, limit: int) -> list[ClaimMatch]:
@@ -288,31 +259,14 @@ class ClaimSuggestions:
     fact_checks: list[SourceMatch]
 
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
-
-
-def suggestions_for_claim(
-    session: Session,
-    claim: Claim,
-    *,
-    limit: int = 5,
-    sessions: SessionFactory | None = None,
-) -> ClaimSuggestions:
+def suggestions_for_claim(session: Session, claim: Claim, *, limit: int = 5) -> ClaimSuggestions:
     """Sources for ``claim`` and the same claim elsewhere: other articles, fact-checks.
 
     Claims of the claim's own article are left out (repeats there are marked
     ``duplicate_of`` at extraction). Read-only; raises nothing of its own.
-
-    With ``sessions`` (a factory of read-only sessions), the three searches (library,
-    earlier fact-checks, the desk's own claims) run at once, each on a connection of its
-    own: the panel then waits for the slowest search rather than for their sum.
     """
-    text = claim.statement
-    if sessions is None:
-        sources = match(session, text, limit=limit)
-        earlier = checked_before(session, text, limit=limit)
-    else:
-        sources, earlier = _search_at_once(sessions, text, limit)
+    sources = match(session, claim.statement, limit=limit)
+    earlier = checked_before(session, claim.statement, limit=limit)
     ids = [m.claim_id for m in earlier.claims if m.claim_id != claim.id]
     rows = (
         session.exec(

@@ -105,15 +105,11 @@ def panel_context(
     query: str | None = None,
     values: dict[str, str] | None = None,
     problem: Problem | None = None,
-    sessions: matching.SessionFactory | None = None,
 ) -> dict[str, Any]:
-    """Everything the review panel shows for ``claim``; with ``sessions`` (read-only
-    sessions of the same database) its searches run at once."""
+    """Everything the review panel shows for ``claim``."""
     detail = review.get_claim_detail(session, claim.id)  # type: ignore[arg-type]
     scale = rating_scale.active_scale(session)
-    suggestions = matching.suggestions_for_claim(
-        session, claim, limit=SEARCH_LIMIT, sessions=sessions
-    )
+    suggestions = matching.suggestions_for_claim(session, claim, limit=SEARCH_LIMIT)
     search = (query if query is not None else claim.statement).strip()
     if search == claim.statement.strip():  # the suggestions searched for it already
         results = suggestions.sources
