@@ -383,3 +383,13 @@ def suggest_evidence(
     change.record("evidence_suggested", before=None, after=after)
     session.commit()
     return _one(session, claim_id, evidence.id or 0)
+
+
+def linked_source_ids(session: Session, claim_id: int) -> set[int]:
+    """The sources already linked to the claim as evidence (rejected links left out)."""
+    rows = session.exec(
+        select(Evidence.source_id).where(
+            Evidence.claim_id == claim_id, Evidence.state != "rejected"
+        )
+    )
+    return {int(source_id) for source_id in rows}

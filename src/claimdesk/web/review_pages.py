@@ -97,6 +97,13 @@ def last_event_id(session: Session, article_id: int) -> int:
     return int(newest or 0)
 
 
+def _search(session: Session, claim: Claim, query: str | None) -> tuple[str, list[Any]]:
+    """The source-search box: its text (the statement unless the person typed a query)
+    and the library's matches for it."""
+    search = (query if query is not None else claim.statement).strip()
+    return search, matching.match(session, search, limit=SEARCH_LIMIT) if search else []
+
+
 def panel_context(
     session: Session,
     principal: Principal,
@@ -108,33 +115,37 @@ def panel_context(
 ) -> dict[str, Any]:
     """Everything the review panel shows for ``claim``."""
     detail = review.get_claim_detail(session, claim.id)  # type: ignore[arg-type]
-    scale = rating_scale.active_scale(session)
     suggestions = matching.suggestions_for_claim(session, claim, limit=SEARCH_LIMIT)
-    search = (query if query is not None else claim.statement).strip()
-    if search == claim.statement.strip():  # the suggestions searched for it already
-        results = suggestions.sources
+    if query is None or query.strip() == claim.statement.strip():
+        # the suggestions searched the library for the statement already
+        search, results = claim.statement.strip(), suggestions.sources
     else:
-        results = matching.match(session, search, limit=SEARCH_LIMIT) if search else []
-    linked = {e.source_id for e in detail.evidence if e.state != "rejected"}
+        search, results = _search(session, claim, query)
     reasons_for, reasons_against = split_reasons(list(claim.reasons or []))
     return {
         "detail": detail,
-        "scale": scale,
+        "scale": rating_scale.active_scale(session),
         "actions": [a.value for a in available_actions(claim.status, principal.role)],
         "history": review.history(session, claim.id),  # type: ignore[arg-type]
         "suggestions": suggestions,
         "search": search,
         "results": results,
-        "linked_sources": linked,
+        "linked_sources": {e.source_id for e in detail.evidence if e.state != "rejected"},
         "reasons_for": reasons_for,
         "reasons_against": reasons_against,
         "values": values or {},
         "problem": problem,
-        "since": last_event_id(session, claim.article_id),
         "neighbours": claim_edit.neighbours(session, claim),
         "people": queue.people(session),
         "may_assign_anyone": principal.role in assignment.ASSIGN_ANYONE,
     }
+
+
+def _claim_of(session: Session, article_id: int, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.article_id != article_id:
+        raise HTTPException(404, "No such claim in this article")
+    return claim
 
 
 def render_article(
@@ -149,34 +160,40 @@ def render_article(
     values: dict[str, str] | None = None,
     problem: Problem | None = None,
 ) -> HTMLResponse:
-    """The article page with ``claim_id`` open, or for htmx only the panel (or, when the
-    source search asks, only its results)."""
-    try:
-        view = articles.get_article(session, article_id)
-    except articles.ArticleNotFound:
-        raise HTTPException(404, "No such article") from None
-    selected = None
-    if claim_id is not None:
-        selected = next((c for c in view.claims if c.id == claim_id), None)
-        if selected is None:
-            raise HTTPException(404, "No such claim in this article")
-    whole_page = not is_htmx(request)
-    context: dict[str, Any] = {
-        "view": view,
-        "segments": highlight_segments(view.version.text, view.claims) if whole_page else [],
-        "claim_page": claim_list_page(view.claims, page=page, selected=selected),
-        "selected": selected,
-        "since": last_event_id(session, article_id),
-    }
+    """The article page with ``claim_id`` open; for htmx only the panel (or, when the source
+    search box asks, only its results), without loading the article's other claims."""
+    status = problem.status_code if problem else 200
+    if is_htmx(request) and claim_id is not None:
+        selected = _claim_of(session, article_id, claim_id)
+        if request.headers.get("HX-Target") == "source-results":
+            search, results = _search(session, selected, query)
+            context = {"selected": selected, "search": search, "results": results}
+            context["linked_sources"] = evidence.linked_source_ids(session, claim_id)
+            return render(request, "article.html", context, block="source_results")
+        context = {"article_id": article_id, "selected": selected}
+    else:
+        try:
+            view = articles.get_article(session, article_id)
+        except articles.ArticleNotFound:
+            raise HTTPException(404, "No such article") from None
+        selected = None
+        if claim_id is not None:
+            selected = next((c for c in view.claims if c.id == claim_id), None)
+            if selected is None:
+                raise HTTPException(404, "No such claim in this article")
+        context = {
+            "article_id": article_id,
+            "view": view,
+            "segments": highlight_segments(view.version.text, view.claims),
+            "claim_page": claim_list_page(view.claims, page=page, selected=selected),
+            "selected": selected,
+        }
+    context["since"] = last_event_id(session, article_id)
     if selected is not None:
         context.update(
             panel_context(session, principal, selected, query=query, values=values, problem=problem)
         )
-    block = "claim_detail"
-    if request.headers.get("HX-Target") == "source-results":
-        block = "source_results"
-    status = problem.status_code if problem else 200
-    return render(request, "article.html", context, block=block, status_code=status)
+    return render(request, "article.html", context, block="claim_detail", status_code=status)
 
 
 ClaimListPageNumber = Annotated[
