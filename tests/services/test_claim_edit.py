@@ -4,6 +4,7 @@ written."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -390,3 +391,43 @@ def test_merge_refuses_claims_of_different_versions(desk: Desk) -> None:
             principal=desk.reviewer,
         )
     assert desk.claim(desk.claims[0]).row_version == 1
+
+
+def test_two_people_selecting_the_same_words_at_once_make_one_claim(db: Database) -> None:
+    quote = "Councillor Ana Ruiz said"
+    with db.session(write=True) as s:
+        version_id = int(ingest_article(s).version.id)  # type: ignore[arg-type]
+        people = [add_person(s, "reviewer", f"r{n}@review.test") for n in range(6)]
+    at = ARTICLE_TEXT.index(quote)
+    start = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def select_words(person: Principal) -> None:
+        with db.session(write=True) as s:
+            start.wait()
+            try:
+                claim_edit.create_claim(
+                    s,
+                    version_id=version_id,
+                    start=at,
+                    end=at + len(quote),
+                    quote=quote,
+                    principal=person,
+                )
+                outcomes.append("created")
+            except ActionRefused:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=select_words, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["created"] + ["refused"] * (len(people) - 1)
+    with db.session() as s:
+        same = s.exec(
+            select(func.count(col(Claim.id))).where(
+                Claim.version_id == version_id, Claim.start == at, Claim.end == at + len(quote)
+            )
+        ).one()
+        assert same == 1

@@ -34,7 +34,7 @@ from claimdesk.services.accounts import Principal
 from claimdesk.services.article_metadata import bounded_name, column_limit
 from claimdesk.services.articles import CONTEXT_CHARS
 from claimdesk.services.claim_changes import CLAIM, ClaimChange, ClaimNotFound, StaleClaim
-from claimdesk.store import search_index
+from claimdesk.store import locks, search_index
 from claimdesk.store.models import ArticleVersion, Claim, ClaimTag, Comment, Verdict
 from claimdesk.store.types import new_uuid, utcnow
 
@@ -208,6 +208,8 @@ def create_claim(
     version = _version(session, version_id, article_id)
     span = locate(version.text, quote, start, end)
     values = _span_values(version.text, span)
+    # two people selecting the same words at once: the second waits, then finds the first's
+    locks.serialise(session, f"claim-span:{version_id}:{span.start}:{span.end}")
     existing = session.exec(
         select(Claim.id).where(
             Claim.version_id == version_id, Claim.start == span.start, Claim.end == span.end

@@ -7,7 +7,7 @@ a claim's statement; see ``claimdesk.store.search_index`` (``index_claims``). Ex
 claims are indexed here, in id order, in batches.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0004
 Create Date: 2026-11-29 12:30:00
 """
 
