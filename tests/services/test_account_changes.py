@@ -134,3 +134,19 @@ def test_two_admins_stepping_down_at_once_leave_one(db: Database) -> None:
     assert errors == []
     assert len(refused) == 1
     assert [role for _email, role, _off in _state(db)].count("admin") == 1
+
+
+def test_a_nul_is_refused_by_the_accounts_service_itself(db: Database) -> None:
+    with db.session(write=True) as s:
+        user = accounts.add_user(
+            s, email="nul@desk.test", role="reviewer", password=PASSWORD, actor=SYSTEM
+        )
+        for email in ("nul\x00@desk.test", "nul@desk.test\x00"):
+            with pytest.raises(accounts.AccountError):
+                accounts.add_user(s, email=email, role="reviewer", password=PASSWORD, actor=SYSTEM)
+            with pytest.raises(accounts.AccountError):
+                accounts.set_role(s, email=email, role="editor", actor=SYSTEM)
+        with pytest.raises(accounts.AccountError, match="NUL"):
+            accounts.create_token(s, user=user, name="lap\x00top", actor=SYSTEM)
+        assert accounts.list_tokens(s, user=user) == []
+        assert [u.email for u in accounts.list_users(s)] == ["nul@desk.test"]

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
 from claimdesk.core.permissions import Role, parse_role
+from claimdesk.core.text_input import TextInputError, refuse_nul
 from claimdesk.services import events
 from claimdesk.services.events import Actor
 from claimdesk.store import locks
@@ -77,8 +78,10 @@ def digest(secret: str) -> str:
 
 
 def normalise_email(email: str) -> str:
+    """``email`` trimmed and lower-cased. Raises AccountError when it is not an address
+    (a NUL character included: PostgreSQL cannot store one, so both databases refuse it)."""
     email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 320:
+    if "\x00" in email or not _EMAIL.match(email) or len(email) > 320:
         raise AccountError(f"{email!r} is not an email address")
     return email
 
@@ -390,7 +393,13 @@ def logout(session: Session, *, secret: str) -> None:
 
 
 def create_token(session: Session, *, user: User, name: str, actor: Actor) -> tuple[ApiToken, str]:
-    """A new personal API token for ``user``; the secret is returned once, never stored."""
+    """A new personal API token for ``user``; the secret is returned once, never stored.
+
+    Raises AccountError for a name holding a NUL character."""
+    try:
+        refuse_nul(name, "The token name")
+    except TextInputError as exc:
+        raise AccountError(str(exc)) from None
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,  # type: ignore[arg-type]
