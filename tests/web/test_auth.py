@@ -295,7 +295,9 @@ def test_token_use_is_noted_at_most_once_a_minute(
         again = s.get(ApiToken, token.id)
         assert again is not None and again.last_used_at == noted  # within the minute
         assert not accounts.note_token_use(s, token.id)  # type: ignore[arg-type]
+        assert not accounts.token_use_due(s, token.id)  # type: ignore[arg-type]
         again.last_used_at = noted - timedelta(minutes=2)
         s.add(again)
         s.commit()
+        assert accounts.token_use_due(s, token.id)  # type: ignore[arg-type]
         assert accounts.note_token_use(s, token.id)  # type: ignore[arg-type]

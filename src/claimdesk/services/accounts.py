@@ -459,6 +459,13 @@ def principal_for_token(session: Session, secret: str) -> Principal | None:
     return Principal(user.id, user.email, user.role, "token", token.id)  # type: ignore[arg-type]
 
 
+def token_use_due(session: Session, token_id: int) -> bool:
+    """Whether ``note_token_use`` would write now (read-only): lets a caller skip opening a
+    write at all for a token used within the last minute."""
+    last = session.exec(select(ApiToken.last_used_at).where(ApiToken.id == token_id)).first()
+    return last is None or last < utcnow() - TOKEN_USE_RESOLUTION
+
+
 def note_token_use(session: Session, token_id: int) -> bool:
     """Record that a token was used now (to the minute: at most one write a minute per
     token, so busy scripts do not queue writers). Commits; True if it wrote."""
