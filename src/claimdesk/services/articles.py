@@ -259,7 +259,7 @@ def _store(
     return IngestResult(article, version, claims, created=True)
 
 
-def _claimant_ids(session: Session, names: Iterable[str | None]) -> dict[str, int]:
+def claimant_ids(session: Session, names: Iterable[str | None]) -> dict[str, int]:
     """Each claimant name's id, adding the new ones. Race-safe: ``INSERT ... ON CONFLICT
     (name) DO NOTHING`` then a select, in name order so two ingests cannot deadlock."""
     wanted = sorted({n for n in map(claimant_name, names) if n is not None})
@@ -296,7 +296,7 @@ def _store_claims(
     article can hold thousands) and return them in the extractor's order."""
     text = extraction.text
     kept = [(i, span) for i, span in enumerate(extraction.claims) if span.score >= min_score]
-    claimants = _claimant_ids(session, (span.claimant for _, span in kept))
+    claimants = claimant_ids(session, (span.claimant for _, span in kept))
     model_version = bounded_name(extraction.model_version, column_limit(Claim, "model_version"))
     now = utcnow()
     ids: dict[int, int] = {}  # candidate index -> stored claim id

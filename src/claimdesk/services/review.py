@@ -29,7 +29,7 @@ from claimdesk.core.workflow import (
     parse_action,
     transition,
 )
-from claimdesk.services import claim_changes, rating_scale
+from claimdesk.services import articles, claim_changes, rating_scale
 from claimdesk.services.accounts import Principal
 from claimdesk.services.claim_changes import (
     CLAIM,
@@ -421,7 +421,9 @@ def edit_claim(
         name = " ".join(name.split()) if name else None
         old = session.get(Claimant, claim.claimant_id) if claim.claimant_id else None
         if name != (old.name if old else None):
-            values["claimant_id"] = _claimant_id(session, name) if name else None
+            values["claimant_id"] = (
+                next(iter(articles.claimant_ids(session, [name]).values())) if name else None
+            )
             before["claimant"], after["claimant"] = (old.name if old else None), name
     if not values:
         return get_claim_detail(session, claim_id)
@@ -440,18 +442,6 @@ def _insert_ignoring_duplicates(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.exec(insert(model).values(row).on_conflict_do_nothing(index_elements=[key]))
-
-
-def _claimant_id(session: Session, name: str) -> int:
-    _insert_ignoring_duplicates(
-        session,
-        Claimant,
-        {"name": name, "uuid": new_uuid(), "kind": "unknown", "created_at": utcnow()},
-        "name",
-    )
-    found = session.exec(select(Claimant.id).where(Claimant.name == name)).one()
-    assert found is not None
-    return found
 
 
 def _tag_name(name: str) -> str:
