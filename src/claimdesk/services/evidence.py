@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from claimdesk.core.permissions import Permission
@@ -63,17 +64,25 @@ class EvidenceView:
 
 def evidence_of(session: Session, claim_id: int) -> list[EvidenceView]:
     """All the claim's evidence (suggested, confirmed and rejected), oldest first."""
-    rows = session.exec(
-        select(Evidence, Source, User.email)
+    # only the source columns shown: a source's whole text can be long
+    rows = session.execute(
+        sa_select(Evidence, Source.title, Source.url, Source.collection, User.email)
         .join(Source, col(Source.id) == col(Evidence.source_id))
         .outerjoin(User, col(User.id) == col(Evidence.created_by_id))
-        .where(Evidence.claim_id == claim_id)
+        .where(col(Evidence.claim_id) == claim_id)
         .order_by(col(Evidence.id))
-    )
-    return [_view(e, s, email) for e, s, email in rows]
+    ).all()
+    return [_view(e, _SourceLabel(t, u, c), email) for e, t, u, c, email in rows]
 
 
-def _view(evidence: Evidence, source: Source, created_by: str | None) -> EvidenceView:
+@dataclass(frozen=True)
+class _SourceLabel:
+    title: str | None
+    url: str | None
+    collection: str
+
+
+def _view(evidence: Evidence, source: _SourceLabel, created_by: str | None) -> EvidenceView:
     return EvidenceView(
         id=evidence.id or 0,
         uuid=str(evidence.uuid),

@@ -471,8 +471,9 @@ def add_tag(
         permission=Permission.EDIT_CLAIMS,
         doing="tag claims",
     )
-    if tag in _tags(session, claim_id):
-        return _tags(session, claim_id)
+    current = _tags(session, claim_id)
+    if tag in current:
+        return current
     version = change.write()
     _insert_ignoring_duplicates(session, Tag, {"name": tag}, "name")
     tag_id = session.exec(select(Tag.id).where(Tag.name == tag)).one()
@@ -506,8 +507,9 @@ def remove_tag(
         doing="tag claims",
     )
     tag_id = session.exec(select(Tag.id).where(Tag.name == tag)).first()
-    if tag_id is None or tag not in _tags(session, claim_id):
-        return _tags(session, claim_id)
+    current = _tags(session, claim_id)
+    if tag_id is None or tag not in current:
+        return current
     version = change.write()
     session.exec(
         delete(ClaimTag).where(col(ClaimTag.claim_id) == claim_id, col(ClaimTag.tag_id) == tag_id)
