@@ -66,7 +66,9 @@ def evidence_of(session: Session, claim_id: int) -> list[EvidenceView]:
     """All the claim's evidence (suggested, confirmed and rejected), oldest first."""
     # only the source columns shown: a source's whole text can be long
     rows = session.execute(
-        sa_select(Evidence, Source.title, Source.url, Source.collection, User.email)
+        sa_select(
+            Evidence, col(Source.title), col(Source.url), col(Source.collection), col(User.email)
+        )
         .join(Source, col(Source.id) == col(Evidence.source_id))
         .outerjoin(User, col(User.id) == col(Evidence.created_by_id))
         .where(col(Evidence.claim_id) == claim_id)
