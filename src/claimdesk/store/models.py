@@ -52,6 +52,7 @@ class DeskSettings(SQLModel, table=True):
     organisation_url: str | None = Field(default=None, max_length=2000)
     fact_check_url_pattern: str | None = Field(default=None, max_length=2000)
     active_scale_id: int | None = Field(default=None, foreign_key="rating_scale.id")
+    public_fact_checks: bool = Field(default=False)  # fact-check pages open to everyone
     updated_at: datetime = _created()
 
 
