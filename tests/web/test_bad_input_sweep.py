@@ -222,7 +222,7 @@ def _json_body(
 class Sweep:
     db: Database
     client: TestClient
-    ids: dict[str, int]
+    ids: dict[str, int | str]
     signed_in: bool
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -289,7 +289,7 @@ class Sweep:
         self.counts = after
 
 
-def _seed(db: Database) -> dict[str, int]:
+def _seed(db: Database) -> dict[str, int | str]:
     with db.session() as s:
         result = ingest_article(s)
         reviewer = accounts.get_user(s, "reviewer@desk.test")
@@ -300,6 +300,8 @@ def _seed(db: Database) -> dict[str, int]:
             "token_id": int(token.id),  # type: ignore[arg-type]
             "user_id": int(reviewer.id),  # type: ignore[arg-type]
             "evidence_id": 1,  # none yet: refused with 404, and nothing may change
+            "format": "csv",
+            "claim_uuid": str(result.claims[0].uuid),
         }
 
 

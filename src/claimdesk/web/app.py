@@ -20,6 +20,7 @@ from claimdesk.web import (
     account_pages,
     api_claims,
     claim_edit_pages,
+    exports_pages,
     ingest_pages,
     pages,
     queue_pages,
@@ -91,4 +92,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(review_pages.router)  # after ingest_pages: /articles/new is not an id
     app.include_router(api_claims.router)
     app.include_router(claim_edit_pages.router)
+    app.include_router(exports_pages.router)
     return app

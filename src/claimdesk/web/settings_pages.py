@@ -1,4 +1,5 @@
-"""Settings pages for editors: the desk's rating scale (edit each label, add one).
+"""Settings pages: the desk's rating scale for editors (edit each label, add one), and the
+desk itself for admins (organisation, fact-check URL pattern, public fact-check pages).
 
 One POST route takes either form: with a ``label_id`` it edits that label, without one it
 adds a label. A refused value re-renders the page (htmx: the ``scale`` block) with 422, the
@@ -15,8 +16,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from claimdesk.core.exports import DEFAULT_FACT_CHECK_PATH
 from claimdesk.core.permissions import Permission
-from claimdesk.services import rating_scale
+from claimdesk.services import desk, rating_scale
 from claimdesk.services.accounts import Principal
 from claimdesk.services.rating_scale import LabelNotFound, ScaleError, ScaleView
 from claimdesk.web.auth import Require
@@ -180,3 +182,89 @@ def scale_submit(
         return RedirectResponse("/settings/rating-scale?saved=1", status_code=303)
     what = f"Added {' '.join(name.split())}." if sent.key == NEW else "Saved."
     return _page(request, session, notice=what)
+
+
+# The desk: organisation, fact-check URL pattern, public fact-check pages (admins).
+
+DeskManager = Annotated[Principal, Depends(Require(Permission.MANAGE_SETTINGS))]
+DESK_TEMPLATE = "settings/desk.html"
+
+
+@dataclass
+class DeskForm:
+    """The desk form's values as text, as shown in (and sent back from) the page."""
+
+    organisation_name: str
+    organisation_url: str
+    fact_check_url_pattern: str
+    public_fact_checks: bool
+
+
+def _desk_page(
+    request: Request,
+    form: DeskForm,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "form": form,
+        "error": error,
+        "notice": notice,
+        "default_pattern": str(request.base_url).rstrip("/") + DEFAULT_FACT_CHECK_PATH,
+    }
+    return render(request, DESK_TEMPLATE, context, block="desk", status_code=status_code)
+
+
+@router.get("/desk", response_class=HTMLResponse)
+def desk_page(
+    request: Request, session: SessionDep, principal: DeskManager, saved: str = ""
+) -> HTMLResponse:
+    view = desk.get_desk(session)
+    form = DeskForm(
+        organisation_name=view.organisation_name,
+        organisation_url=view.organisation_url or "",
+        fact_check_url_pattern=view.fact_check_url_pattern or "",
+        public_fact_checks=view.public_fact_checks,
+    )
+    return _desk_page(request, form, notice="Saved." if saved else None)
+
+
+@router.post("/desk", response_class=HTMLResponse)
+def desk_submit(
+    request: Request,
+    session: SessionDep,
+    principal: DeskManager,
+    organisation_name: Annotated[str, Form(max_length=desk.MAX_NAME * 2)] = "",
+    organisation_url: Annotated[str, Form(max_length=desk.MAX_URL * 2)] = "",
+    fact_check_url_pattern: Annotated[str, Form(max_length=desk.MAX_URL * 2)] = "",
+    public_fact_checks: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Store the desk settings; 303 back without htmx, the refreshed block with it; 422
+    with everything typed kept when a value is refused."""
+    form = DeskForm(
+        organisation_name, organisation_url, fact_check_url_pattern, bool(public_fact_checks)
+    )
+    try:
+        desk.update_desk(
+            session,
+            actor=principal.actor,
+            organisation_name=organisation_name,
+            organisation_url=organisation_url,
+            fact_check_url_pattern=fact_check_url_pattern,
+            public_fact_checks=form.public_fact_checks,
+        )
+    except desk.DeskSettingsError as exc:
+        session.rollback()
+        return _desk_page(request, form, error=str(exc), status_code=422)
+    if not is_htmx(request):
+        return RedirectResponse("/settings/desk?saved=1", status_code=303)
+    view = desk.get_desk(session)
+    saved = DeskForm(
+        view.organisation_name,
+        view.organisation_url or "",
+        view.fact_check_url_pattern or "",
+        view.public_fact_checks,
+    )
+    return _desk_page(request, saved, notice="Saved.")
