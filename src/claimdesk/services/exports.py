@@ -50,7 +50,15 @@ from claimdesk.store.models import (
 )
 from claimdesk.store.types import UTCDateTime
 
-__all__ = ["BATCH_SIZE", "collection_id", "count", "export", "find_public", "records"]
+__all__ = [
+    "BATCH_SIZE",
+    "ExportStream",
+    "collection_id",
+    "count",
+    "export",
+    "find_public",
+    "records",
+]
 
 BATCH_SIZE = 200
 
@@ -294,6 +302,22 @@ def collection_id(desk: DeskInfo, query: ExportQuery) -> str:
     return f"urn:uuid:{uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, 'claimdesk-export:' + key)}"
 
 
+class ExportStream:
+    """An export's text pieces (iterate once); ``count`` is how many claims went out so far."""
+
+    def __init__(self, fmt: str, found: Iterator[ExportRecord], desk: DeskInfo, **names: str):
+        self.count = 0
+        self._pieces = chunks(fmt, self._counted(found), desk, **names)
+
+    def _counted(self, found: Iterator[ExportRecord]) -> Iterator[ExportRecord]:
+        for record in found:
+            self.count += 1
+            yield record
+
+    def __iter__(self) -> Iterator[str]:
+        return self._pieces
+
+
 def export(
     session: Session,
     fmt: str,
@@ -302,8 +326,9 @@ def export(
     *,
     role: str | None,
     batch_size: int = BATCH_SIZE,
-) -> Iterator[str]:
-    """The export in format ``fmt`` as text pieces, read as they are written.
+) -> ExportStream:
+    """The export in format ``fmt`` as text pieces, read from the database as they are
+    written (the session must stay open until the stream is done).
 
     ``role`` is who asks (None: the public); the statuses must be ones it may export.
     Raises UnknownFormat and StatusNotAllowed before anything is read.
@@ -314,7 +339,9 @@ def export(
         raise StatusNotAllowed(f"The role {role or 'public'} may not export {refused[0]} verdicts.")
     found = records(session, query, with_text=chosen.needs_text, batch_size=batch_size)
     label = f"{desk.organisation_name}: {', '.join(sorted(query.statuses))} verdicts"
-    return chunks(chosen.name, found, desk, collection_id=collection_id(desk, query), label=label)
+    return ExportStream(
+        chosen.name, found, desk, collection_id=collection_id(desk, query), label=label
+    )
 
 
 def find_public(session: Session, claim_uuid: uuid_mod.UUID) -> ExportRecord | None:
