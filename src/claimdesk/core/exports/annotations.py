@@ -12,9 +12,9 @@ One annotation, motivated by ``assessing``:
   when it has none) with a ``TextQuoteSelector`` (exact, prefix, suffix) and a
   ``TextPositionSelector`` (code points into the cleaned text of the article version), and
   a ``TimeState`` whose ``sourceDate`` is when that version was fetched.
-- ``body``: the verdict (``TextualBody``, purpose ``assessing``, id the verdict's
-  ``urn:uuid:``, value the label, with ``schema:ratingValue``/``schema:bestRating``/
-  ``schema:worstRating``); the claim statement (``describing``, with the claimant as
+- ``body``: the verdict (``TextualBody``, purpose ``assessing``, value the label, with
+  ``schema:ratingValue``/``schema:bestRating``/``schema:worstRating`` and the verdict's
+  ``urn:uuid:`` as ``schema:identifier``); the claim statement (``describing``, with the claimant as
   ``schema:author`` and the claim date as ``schema:datePublished``); the rationale
   (``commenting``); each tag (``tagging``); each piece of confirmed evidence
   (``SpecificResource``, purpose ``linking``, source the evidence URL or the library
@@ -73,8 +73,10 @@ def _verdict_body(record: ExportRecord) -> dict[str, Any]:
         number = _number(value)
         if number is not None:
             extra[key] = number
-    body = _text_body("assessing", record.label, **extra)
-    return {"id": f"urn:uuid:{record.verdict_uuid}", **body}
+    # no "id": the W3C suite reads a body with an id as an External Web Resource, and such
+    # a body may not have a purpose (3.3.5-bodyEWRNoPurpose)
+    extra["schema:identifier"] = f"urn:uuid:{record.verdict_uuid}"
+    return _text_body("assessing", record.label, **extra)
 
 
 def _statement_body(record: ExportRecord) -> dict[str, Any]:
@@ -161,7 +163,9 @@ def annotation_collection_chunks(
     page_head = {"@context": ANNO_CONTEXT, "id": page_id, "type": "AnnotationPage"}
     yield json.dumps(head, ensure_ascii=False)[:-1]
     yield ', "first": ' + json.dumps(page_head, ensure_ascii=False)[:-1]
-    yield ', "partOf": ' + json.dumps(collection_id) + ', "startIndex": 0, "items": ['
+    # no "partOf": the page is inside its collection (and the W3C suite wants a partOf to
+    # be the collection's description, whose total is known only at the end)
+    yield ', "startIndex": 0, "items": ['
     total = 0
     for record in records:
         yield ("\n" if total == 0 else ",\n") + json.dumps(
