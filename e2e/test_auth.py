@@ -15,10 +15,10 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import LiveServer, free_port, sign_in
 
 NAV = {
-    "admin": {"Articles", "API tokens", "Rating scale", "Users"},
-    "editor": {"Articles", "API tokens", "Rating scale"},
-    "reviewer": {"Articles", "API tokens"},
-    "researcher": {"Articles", "API tokens"},
+    "admin": {"Articles", "API tokens", "Exports", "Rating scale", "Users", "Desk settings"},
+    "editor": {"Articles", "API tokens", "Exports", "Rating scale"},
+    "reviewer": {"Articles", "API tokens", "Exports"},
+    "researcher": {"Articles", "API tokens", "Exports"},
 }
 
 
