@@ -176,9 +176,9 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield request.getfixturevalue("fresh_postgres")
 
 
-def _downgrade_one(engine: Engine) -> None:
+def _downgrade_before_0006(engine: Engine) -> None:
     with engine.connect() as conn:
-        command.downgrade(migrate.alembic_config(conn), "-1")
+        command.downgrade(migrate.alembic_config(conn), "0004")
         conn.commit()
 
 
@@ -187,7 +187,7 @@ def test_the_migration_indexes_the_claims_already_stored(fresh_url: str) -> None
     try:
         with db.session() as s:
             tram = ingest_article(s).claims[1]
-        _downgrade_one(db.engine)  # drops the claim index, keeps the claims
+        _downgrade_before_0006(db.engine)  # drops the claim index, keeps the claims
         migrate.upgrade(db.engine)
         with db.session() as s:
             assert search_index.claim_stats(s.connection()).documents == 3

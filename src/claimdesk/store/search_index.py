@@ -17,6 +17,19 @@ update it per batch from Python; deleting a passage (directly or by cascade) rem
 index row and updates the counts through a trigger, so the index never outlives a passage.
 The structures are created by migration 0002 (``0002_search_index.py``).
 
+On PostgreSQL each passage row also holds its source's ``kind`` (a source's kind never
+changes: a changed source gets new passages), so "earlier fact-checks" filters postings
+as it reads them, through a partial GIN index of the fact-check rows (migration 0008),
+instead of joining every scored passage to its source.
+
+Document frequencies (how many rows hold a term, for IDF and for choosing the selective
+terms) come from the ``*_vocab`` tables on SQLite (FTS5 keeps them). PostgreSQL has no
+such thing: counting a term's GIN postings per query cost ~20 ms a search at 100k rows, so
+they are kept in ``passage_fts_df(term, docs)`` / ``claim_fts_df`` (migration 0008),
+maintained with the counts: inserts add per batch from Python, deletes subtract in a
+statement-level trigger. Both take the term rows in term order and then the stats row,
+so concurrent writers queue instead of deadlocking.
+
 Claims are indexed the same way (``claim_fts``, ``claim_fts_vocab``, ``claim_fts_stats``,
 migration 0006): the terms of the claim's statement. Whoever creates a claim or changes
 its statement calls ``index_claims`` in the same transaction; deleting a claim drops its
@@ -26,6 +39,7 @@ explicitly.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -133,9 +147,43 @@ _BATCH = 500
 def _insert(conn: Connection, index: _Index, rows: Sequence[tuple[int, str]]) -> None:
     if not rows:
         return
-    insert = f"INSERT INTO {index.table} ({index.key_for(conn)}, terms) VALUES (:id, :terms)"  # noqa: S608
-    conn.execute(text(insert), [{"id": rid, "terms": terms} for rid, terms in rows])
+    if conn.dialect.name == SQLITE:
+        insert = f"INSERT INTO {index.table} (rowid, terms) VALUES (:id, :terms)"  # noqa: S608
+        conn.execute(text(insert), [{"id": rid, "terms": terms} for rid, terms in rows])
+    else:  # one statement a batch; a passage row also takes its source's kind
+        values = (
+            "SELECT u.id, u.terms FROM unnest(CAST(:ids AS integer[]), "
+            "CAST(:terms AS text[])) AS u(id, terms)"
+        )
+        columns = f"{index.key}, terms"
+        if index is PASSAGES:
+            columns += ", kind"
+            values = values.replace("u.terms FROM", "u.terms, s.kind FROM") + (
+                " JOIN passage AS p ON p.id = u.id JOIN source AS s ON s.id = p.source_id"
+            )
+        conn.execute(
+            text(f"INSERT INTO {index.table} ({columns}) {values}"),
+            {"ids": [rid for rid, _ in rows], "terms": [terms for _, terms in rows]},
+        )
+        _add_doc_freq(conn, index, Counter(t for _, terms in rows for t in set(terms.split())))
     _count(conn, index, len(rows), sum(len(terms.split()) for _, terms in rows))
+
+
+def _add_doc_freq(conn: Connection, index: _Index, counts: Counter[str]) -> None:
+    """PostgreSQL: add ``counts`` (term -> rows added holding it) to the ``_df`` table, the
+    term rows taken in term order (see the module docstring)."""
+    if not counts:
+        return
+    wanted = sorted(counts)
+    conn.execute(
+        text(
+            f"INSERT INTO {index.table}_df AS d (term, docs) "  # noqa: S608 (constant identifiers)
+            "SELECT term, docs FROM unnest(CAST(:terms AS text[]), CAST(:docs AS bigint[])) "
+            "AS u(term, docs) ORDER BY term "
+            "ON CONFLICT (term) DO UPDATE SET docs = d.docs + excluded.docs"
+        ),
+        {"terms": wanted, "docs": [counts[t] for t in wanted]},
+    )
 
 
 def _count(conn: Connection, index: _Index, documents: int, words: int) -> None:
@@ -183,12 +231,10 @@ def _doc_freq(conn: Connection, index: _Index, terms: Iterable[str]) -> dict[str
         query = text(vocab).bindparams(bindparam("terms", expanding=True))
         return {str(t): int(n) for t, n in conn.execute(query, {"terms": wanted})}
     counts = text(
-        "SELECT u.term, (SELECT count(*) FROM "  # noqa: S608 (constant identifiers)
-        f"{index.table} WHERE {_VECTOR} @@ u.query) FROM unnest("
-        "CAST(:terms AS text[]), CAST(:queries AS tsquery[])) AS u(term, query)"
+        f"SELECT term, docs FROM {index.table}_df "  # noqa: S608 (constant identifiers)
+        "WHERE term = ANY(CAST(:terms AS text[])) AND docs > 0"
     )
-    rows = conn.execute(counts, {"terms": wanted, "queries": [_lexeme(t) for t in wanted]})
-    return {str(t): int(n) for t, n in rows if n}
+    return {str(t): int(n) for t, n in conn.execute(counts, {"terms": wanted})}
 
 
 def _lexeme(term: str) -> str:
@@ -215,13 +261,13 @@ def candidates(
     ``doc_freq``), which keeps the query syntax safe.
     """
     only: tuple[str, dict[str, object]] | None = None
-    if kind is not None:
+    if kind is not None and conn.dialect.name == SQLITE:
         only = (
             "JOIN passage AS p ON p.id = scored.id "
             "WHERE p.source_id IN (SELECT id FROM source WHERE kind = :kind)",
             {"kind": kind},
         )
-    return _candidates(conn, PASSAGES, terms, weights, limit=limit, only=only)
+    return _candidates(conn, PASSAGES, terms, weights, limit=limit, only=only, kind=kind)
 
 
 def claim_candidates(
@@ -241,6 +287,7 @@ def _candidates(
     *,
     limit: int,
     only: tuple[str, dict[str, object]] | None = None,
+    kind: str | None = None,
 ) -> list[tuple[int, str]]:
     if not terms or limit <= 0:
         return []
@@ -260,9 +307,12 @@ def _candidates(
             parts.append(
                 f"SELECT {key} AS id, CAST(:w{i} AS BIGINT) AS w FROM {table} "  # noqa: S608
                 f"WHERE {_VECTOR} @@ CAST(:t{i} AS tsquery)"
+                + ("" if kind is None else " AND kind = :kind")
             )
     if not sqlite:  # a parallel plan costs more to start than these small scans take
         conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        if kind is not None:  # PostgreSQL's passage rows carry their source's kind
+            params["kind"] = kind
     filter_join = ""
     if only is not None:
         filter_join, extra = only

@@ -4,7 +4,8 @@
 tokenising every stored claim per request. On PostgreSQL the passage index gets the same
 stored term vector as the claim index (see below). Each row holds the space-joined index terms of
 a claim's statement; see ``claimdesk.store.search_index`` (``index_claims``). Existing
-claims are indexed here, in id order, in batches.
+claims are indexed here, in id order, in batches (by this revision's own inserts: later
+revisions change what ``index_claims`` writes).
 
 Revision ID: 0006
 Revises: 0004
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from claimdesk.store import search_index
+from claimdesk.core.match_text import terms as index_terms
 
 revision: str = "0006"
 down_revision: str | None = "0004"
@@ -108,8 +109,24 @@ def backfill(conn: sa.Connection) -> None:
         ).all()
         if not rows:
             return
-        search_index.index_claims(conn, [(int(cid), str(st or "")) for cid, st in rows])
+        _index(conn, [(int(cid), " ".join(index_terms(str(st or "")))) for cid, st in rows])
         last = int(rows[-1][0])
+
+
+def _index(conn: sa.Connection, rows: list[tuple[int, str]]) -> None:
+    """Insert index rows and count them, as the schema stands at this revision (not through
+    ``search_index``, which writes what later revisions add)."""
+    key = "rowid" if conn.dialect.name == "sqlite" else "claim_id"
+    conn.execute(
+        sa.text(f"INSERT INTO claim_fts ({key}, terms) VALUES (:id, :terms)"),  # noqa: S608
+        [{"id": cid, "terms": terms} for cid, terms in rows],
+    )
+    conn.execute(
+        sa.text(
+            "UPDATE claim_fts_stats SET documents = documents + :d, terms = terms + :w WHERE id = 1"
+        ),
+        {"d": len(rows), "w": sum(len(terms.split()) for _, terms in rows)},
+    )
 
 
 def downgrade() -> None:
