@@ -13,9 +13,11 @@ One annotation, motivated by ``assessing``:
   ``TextPositionSelector`` (code points into the cleaned text of the article version), and
   a ``TimeState`` whose ``sourceDate`` is when that version was fetched.
 - ``body``: the verdict (``TextualBody``, purpose ``assessing``, value the label, with
-  ``schema:ratingValue``/``schema:bestRating``/``schema:worstRating`` and the verdict's
-  ``urn:uuid:`` as ``schema:identifier``); the claim statement (``describing``, with the claimant as
-  ``schema:author`` and the claim date as ``schema:datePublished``); the rationale
+  ``schema:ratingValue``/``schema:bestRating``/``schema:worstRating``, the verdict's
+  ``urn:uuid:`` as ``schema:identifier`` and its state, ``approved`` or ``published``, as
+  ``schema:creativeWorkStatus``, so that an import knows which verdicts were public); the
+  claim statement (``describing``, with the claimant as ``schema:author`` and the claim
+  date as ``schema:datePublished``); the rationale
   (``commenting``); each tag (``tagging``); each piece of confirmed evidence
   (``SpecificResource``, purpose ``linking``, source the evidence URL or the library
   source's ``urn:uuid:``, with ``schema:name`` the title, ``schema:additionalType`` the
@@ -76,6 +78,7 @@ def _verdict_body(record: ExportRecord) -> dict[str, Any]:
     # no "id": the W3C suite reads a body with an id as an External Web Resource, and such
     # a body may not have a purpose (3.3.5-bodyEWRNoPurpose)
     extra["schema:identifier"] = f"urn:uuid:{record.verdict_uuid}"
+    extra["schema:creativeWorkStatus"] = record.verdict_state
     return _text_body("assessing", record.label, **extra)
 
 
