@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 from alembic import command
 from sqlalchemy import Connection, delete, text, update
 from sqlmodel import Session, col, select
@@ -156,3 +157,34 @@ def test_the_migration_counts_what_is_already_indexed(fresh_postgres: str) -> No
             assert [m.external_id for m in found.fact_checks] == ["fc-ferry"]
     finally:
         db.close()
+
+
+def test_a_bulk_import_refreshes_the_planner_statistics(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: after a bulk import the library tables are analysed (autovacuum may be
+    off); a small import leaves them be. SQLite: both imports simply succeed."""
+    monkeypatch.setattr(sources, "ANALYZE_AFTER", 30)
+
+    def analysed(conn: Connection) -> int:
+        if conn.dialect.name == "sqlite":
+            return 0
+        return int(
+            conn.execute(
+                text(
+                    "SELECT sum(analyze_count) FROM pg_stat_user_tables "
+                    "WHERE relname IN ('passage_fts', 'passage_fts_df')"
+                )
+            ).scalar()
+            or 0
+        )
+
+    with db.session() as s:
+        before = analysed(s.connection())
+        sources.import_records(s, _records("small", 10), collection="one", actor=SYSTEM)
+        after_small = analysed(s.connection())
+        sources.import_records(s, _records("bulk", 40), collection="two", actor=SYSTEM)
+        after_bulk = analysed(s.connection())
+    assert after_small == before
+    if db.engine.dialect.name != "sqlite":
+        assert after_bulk == before + 2

@@ -116,6 +116,10 @@ def _row(record: SourceRecord, collection: str) -> dict[str, Any] | str:
     return values
 
 
+ANALYZE_AFTER = 2000
+"""Sources created or updated by one import from which the planner statistics are refreshed."""
+
+
 def import_records(
     session: Session,
     items: Iterable[SourceRecord | RecordError],
@@ -129,9 +133,12 @@ def import_records(
 ) -> ImportReport:
     """Store records into ``collection``; parse errors are collected, not raised.
 
-    Commits once per batch. Raises SourceImportError for a bad collection name and
-    ImportInterrupted (with the committed counts) on KeyboardInterrupt; the batch in
-    flight is rolled back, so no source is ever half-written.
+    Commits once per batch; after a bulk import (``ANALYZE_AFTER`` sources or more) it
+    refreshes the planner's statistics of the library tables (PostgreSQL), so searches are
+    planned for the library's new size without relying on autovacuum. Raises
+    SourceImportError for a bad collection name and ImportInterrupted (with the committed
+    counts) on KeyboardInterrupt; the batch in flight is rolled back, so no source is ever
+    half-written.
     """
     collection = collection.strip()
     if len(collection) > MAX_COLLECTION:
@@ -153,6 +160,9 @@ def import_records(
                 batch = {}
         if batch:
             _commit_batch(session, batch, collection, actor, origin, report, on_batch)
+        if report.created + report.updated >= ANALYZE_AFTER:
+            search_index.refresh_statistics(session.connection())
+            session.commit()
     except KeyboardInterrupt:
         session.rollback()
         raise ImportInterrupted(report) from None

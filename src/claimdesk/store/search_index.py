@@ -196,6 +196,14 @@ def _count(conn: Connection, index: _Index, documents: int, words: int) -> None:
     )
 
 
+def refresh_statistics(conn: Connection) -> None:
+    """PostgreSQL: ``ANALYZE`` the library and its index, after a bulk import (autovacuum
+    may be off, and the planner would go on planning for an empty library). SQLite's
+    planner needs nothing here. Database errors propagate."""
+    if conn.dialect.name != SQLITE:
+        conn.execute(text("ANALYZE source, passage, passage_fts, passage_fts_df"))
+
+
 def stats(conn: Connection) -> IndexStats:
     """How many passages are indexed and their summed number of terms."""
     return _stats(conn, PASSAGES)
