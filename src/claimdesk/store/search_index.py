@@ -43,7 +43,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Integer, bindparam, text
+from sqlalchemy.sql.selectable import TextualSelect
 
 from claimdesk.core.match_text import terms as index_terms
 
@@ -334,6 +335,22 @@ def _candidates(
         f"JOIN {table} AS f ON f.{key} = top.id ORDER BY top.s DESC, top.id"
     )
     return [(int(r[0]), str(r[1])) for r in conn.execute(query, params)]
+
+
+def claims_holding_all(dialect: str, terms: Sequence[str]) -> TextualSelect:
+    """A query of the ids (column ``claim_id``) of the indexed claims whose statement holds
+    every one of ``terms`` (index terms, see ``core.match_text.terms``), to use as a
+    subquery; ``dialect`` is the connection's dialect name. Values are bound, never spliced.
+    """
+    wanted = sorted(set(terms))
+    if dialect == SQLITE:
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in wanted)
+        query = text("SELECT rowid AS claim_id FROM claim_fts WHERE claim_fts MATCH :claim_q")
+    else:
+        match = " & ".join(_lexeme(t) for t in wanted)
+        where = f"{_VECTOR} @@ CAST(:claim_q AS tsquery)"
+        query = text(f"SELECT claim_id FROM claim_fts WHERE {where}")  # noqa: S608
+    return query.bindparams(claim_q=match).columns(claim_id=Integer)
 
 
 def similar(conn: Connection, query_terms: Sequence[str], *, limit: int) -> list[tuple[int, str]]:

@@ -19,6 +19,7 @@ from claimdesk.store.database import Database
 from claimdesk.web import (
     account_pages,
     api_claims,
+    api_research,
     claim_edit_pages,
     exports_pages,
     ingest_pages,
@@ -91,6 +92,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(pages.router)
     app.include_router(review_pages.router)  # after ingest_pages: /articles/new is not an id
     app.include_router(api_claims.router)
+    app.include_router(api_research.router)
     app.include_router(claim_edit_pages.router)
     app.include_router(exports_pages.router)
     return app

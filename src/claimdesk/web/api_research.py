@@ -1,0 +1,363 @@
+"""The research JSON API: claims by filters (paged by cursor, or streamed as NDJSON),
+articles, and counts.
+
+Researchers see published verdicts only; reviewers, editors and admins see work in
+progress too (``core.research.sees_work_in_progress``). Errors are JSON
+``{"detail": "..."}``: 401 anonymous, 422 a filter, sort, limit or cursor that cannot be
+used (said in words). Views only translate: the queries live in ``services.research``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict
+
+from claimdesk.core import research as rules
+from claimdesk.core.research import FilterError
+from claimdesk.services import research
+from claimdesk.services.research import ArticleItem, ClaimItem
+from claimdesk.services.review import VerdictView
+from claimdesk.web.auth import Reader
+from claimdesk.web.deps import DatabaseDep, SessionDep
+
+router = APIRouter(prefix="/api", tags=["research"])
+
+NDJSON = "application/x-ndjson"
+
+
+class VerdictOut(BaseModel):
+    id: int
+    uuid: str
+    label: str
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    rationale: str
+    state: str
+    proposer: str | None
+    approver: str | None
+    supersedes_id: int | None
+    proposed_at: datetime
+    approved_at: datetime | None
+    published_at: datetime | None
+
+
+class ClaimOut(BaseModel):
+    """A claim as ``GET /api/claims/{id}`` gives it, without its evidence, plus its
+    article's title and publisher, its date and check-worthiness score. ``verdict`` is the
+    verdict the caller may see (for researchers: the latest published one)."""
+
+    id: int
+    uuid: str
+    article_id: int
+    article_title: str | None
+    publisher: str | None
+    status: str
+    row_version: int
+    statement: str
+    quote: str
+    start: int
+    end: int
+    claimant: str | None
+    claim_date: date | None
+    score: float
+    assignee_id: int | None
+    created_at: datetime
+    verdict: VerdictOut | None
+    published_verdict: VerdictOut | None
+    tags: list[str]
+
+
+_CLAIM_EXAMPLE: dict[str, Any] = {
+    "id": 42,
+    "uuid": "0b6f3c1e-8d1f-4a53-9a43-2d6f0c1b7e11",
+    "article_id": 7,
+    "article_title": "Council budget",
+    "publisher": "Gazette",
+    "status": "published",
+    "row_version": 6,
+    "statement": "The new tram line will cost 40% more than planned.",
+    "quote": "the new tram line will cost 40% more than planned",
+    "start": 96,
+    "end": 146,
+    "claimant": "Councillor Ana Ruiz",
+    "claim_date": None,
+    "score": 0.8,
+    "assignee_id": None,
+    "created_at": "2026-03-04T09:12:00Z",
+    "verdict": {
+        "id": 9,
+        "uuid": "5d1e2f3a-0c4b-4e6f-8a9b-1c2d3e4f5a6b",
+        "label": "False",
+        "rating_value": 1,
+        "best_rating": 5,
+        "worst_rating": 1,
+        "rationale": "The adopted budget shows a 12% overrun.",
+        "state": "published",
+        "proposer": "reviewer@desk.example",
+        "approver": "editor@desk.example",
+        "supersedes_id": None,
+        "proposed_at": "2026-03-05T10:00:00Z",
+        "approved_at": "2026-03-05T11:00:00Z",
+        "published_at": "2026-03-05T11:30:00Z",
+    },
+    "published_verdict": None,
+    "tags": ["transport"],
+}
+
+
+class ClaimList(BaseModel):
+    """A page of claims; pass ``next_cursor`` as ``cursor`` for the next (null: the end)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [_CLAIM_EXAMPLE], "next_cursor": "WyJuZXdlc3QiLC…"}]
+        }
+    )
+    items: list[ClaimOut]
+    next_cursor: str | None
+
+
+class ArticleOut(BaseModel):
+    id: int
+    uuid: str
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published_at: date | None
+    claims: int
+    published_claims: int
+
+
+class ArticleList(BaseModel):
+    """A page of articles, newest first; ``next_cursor`` as for claims."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "id": 7,
+                            "uuid": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                            "url": "https://gazette.example/council-budget",
+                            "title": "Council budget",
+                            "publisher": "Gazette",
+                            "published_at": "2026-03-04",
+                            "claims": 3,
+                            "published_claims": 1,
+                        }
+                    ],
+                    "next_cursor": None,
+                }
+            ]
+        }
+    )
+    items: list[ArticleOut]
+    next_cursor: str | None
+
+
+class StatsOut(BaseModel):
+    """Claim counts: all, by status, and by the label of the verdict the caller may see."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "claims": 120,
+                    "by_status": {"new": 80, "in_review": 25, "published": 15},
+                    "by_verdict": {"False": 9, "Mostly true": 6},
+                }
+            ]
+        }
+    )
+    claims: int
+    by_status: dict[str, int]
+    by_verdict: dict[str, int]
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Not signed in (send a Bearer token)."},
+    422: {"model": ErrorOut, "description": "A filter, sort, limit or cursor that cannot be used."},
+}
+
+Text = Annotated[str | None, Query(max_length=500)]
+DateText = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD, inclusive.")]
+Limit = Annotated[
+    int, Query(ge=1, le=rules.MAX_LIMIT, description=f"Page size, 1 to {rules.MAX_LIMIT}.")
+]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=rules.MAX_CURSOR, description="The next_cursor of the page before."),
+]
+Sort = Annotated[
+    Literal["newest", "oldest", "score"],
+    Query(description="newest / oldest claim first, or highest check-worthiness score first."),
+]
+
+
+def _verdict(view: VerdictView | None) -> VerdictOut | None:
+    if view is None:
+        return None
+    return VerdictOut(**view.__dict__)
+
+
+def claim_out(item: ClaimItem) -> ClaimOut:
+    claim = item.claim
+    return ClaimOut(
+        id=claim.id or 0,
+        uuid=str(claim.uuid),
+        article_id=claim.article_id,
+        article_title=item.article_title,
+        publisher=item.publisher,
+        status=claim.status,
+        row_version=claim.row_version,
+        statement=claim.statement,
+        quote=claim.quote,
+        start=claim.start,
+        end=claim.end,
+        claimant=item.claimant,
+        claim_date=claim.claim_date,
+        score=claim.score,
+        assignee_id=claim.assignee_id,
+        created_at=claim.created_at,
+        verdict=_verdict(item.verdict),
+        published_verdict=_verdict(item.published_verdict),
+        tags=item.tags,
+    )
+
+
+def _article_out(item: ArticleItem) -> ArticleOut:
+    a = item.article
+    return ArticleOut(
+        id=a.id or 0,
+        uuid=str(a.uuid),
+        url=a.url,
+        title=a.title,
+        publisher=a.publisher,
+        published_at=a.published_at,
+        claims=item.claims,
+        published_claims=item.published_claims,
+    )
+
+
+def _unprocessable(exc: FilterError) -> HTTPException:
+    return HTTPException(422, str(exc))
+
+
+@router.get(
+    "/claims",
+    response_model=ClaimList,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "A page of claims; with format=ndjson every matching claim, one "
+            "JSON object (as in items) per line.",
+            "content": {NDJSON: {"schema": {"$ref": "#/components/schemas/ClaimOut"}}},
+        },
+    },
+)
+def list_claims(
+    session: SessionDep,
+    db: DatabaseDep,
+    principal: Reader,
+    q: Annotated[
+        str | None,
+        Query(max_length=rules.MAX_QUERY, description="Words in the statement (all of them)."),
+    ] = None,
+    verdict: Annotated[
+        str | None, Query(max_length=100, description="Verdict label, e.g. False.")
+    ] = None,
+    status: Annotated[
+        list[str] | None, Query(description="Claim status (repeatable or comma-separated).")
+    ] = None,
+    publisher: Text = None,
+    claimant: Text = None,
+    reviewer: Annotated[
+        str | None, Query(max_length=320, description="Email of the verdict's proposer.")
+    ] = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
+    article: Annotated[str | None, Query(max_length=20, description="Article id.")] = None,
+    since: DateText = None,
+    until: DateText = None,
+    claimed_since: DateText = None,
+    claimed_until: DateText = None,
+    sort: Sort = "newest",
+    limit: Limit = rules.DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    format: Literal["json", "ndjson"] = "json",
+) -> Any:
+    """Claims matching every filter given, a page at a time (``next_cursor`` leads on), or
+    with ``format=ndjson`` all of them streamed, one claim per line. Researchers see
+    published verdicts only: the verdict, reviewer and date filters look at those too."""
+    try:
+        filters = rules.build_filters(
+            q=q,
+            verdict=verdict,
+            status=status,
+            publisher=publisher,
+            claimant=claimant,
+            reviewer=reviewer,
+            tag=tag,
+            article=article,
+            since=since,
+            until=until,
+            claimed_since=claimed_since,
+            claimed_until=claimed_until,
+        )
+        if cursor:
+            rules.decode_cursor(cursor, sort=sort)
+        if format == "ndjson":
+            return _stream(db, filters, principal.role, sort, cursor)
+        page = research.list_claims(
+            session, filters, role=principal.role, sort=sort, limit=limit, cursor=cursor
+        )
+    except FilterError as exc:
+        raise _unprocessable(exc) from None
+    return ClaimList(items=[claim_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def _stream(
+    db: DatabaseDep, filters: rules.ClaimFilters, role: str, sort: str, cursor: str | None
+) -> StreamingResponse:
+    def lines() -> Iterator[str]:
+        # a session of its own: the request's would be closed before the body is sent
+        with db.session() as session:
+            for item in research.iter_claims(session, filters, role=role, sort=sort, cursor=cursor):
+                yield json.dumps(claim_out(item).model_dump(mode="json"), ensure_ascii=False) + "\n"
+
+    return StreamingResponse(lines(), media_type=NDJSON, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/articles", response_model=ArticleList, responses=ERRORS)
+def list_articles(
+    session: SessionDep,
+    principal: Reader,
+    limit: Limit = rules.DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> ArticleList:
+    """Articles, newest first, a page at a time, with how many claims each holds and how
+    many of those are published."""
+    try:
+        page = research.list_articles(session, limit=limit, cursor=cursor)
+    except FilterError as exc:
+        raise _unprocessable(exc) from None
+    return ArticleList(items=[_article_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/stats", response_model=StatsOut, responses=ERRORS)
+def get_stats(session: SessionDep, principal: Reader) -> StatsOut:
+    """How many claims there are, by status and by verdict label (researchers: the labels
+    of published verdicts only)."""
+    found = research.stats(session, role=principal.role)
+    return StatsOut(claims=found.claims, by_status=found.by_status, by_verdict=found.by_verdict)
