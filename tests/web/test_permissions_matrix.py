@@ -66,6 +66,10 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("GET", "/exports"): P.EXPORT_PUBLISHED,
     ("GET", "/settings/desk"): P.MANAGE_SETTINGS,
     ("POST", "/settings/desk"): P.MANAGE_SETTINGS,
+    ("GET", "/sql"): P.QUERY_SQL,
+    ("POST", "/sql"): P.QUERY_SQL,
+    ("GET", "/api/sql"): P.QUERY_SQL,
+    ("POST", "/api/sql"): P.QUERY_SQL,
 }
 DESK_GATED: dict[tuple[str, str], Permission] = {("GET", "/fact-checks/{claim_uuid}"): P.READ}
 """Routes that declare no permission because the desk settings may open them to everyone

@@ -2,7 +2,8 @@
 
 reviewer   create/edit/split/dismiss claims, link evidence, propose verdicts, comment
 editor     all of reviewer, plus approve, return and publish verdicts, export, rating scale
-researcher read-only: articles and claims, search, the API, exports of published verdicts
+researcher read-only: articles and claims, search, the API, exports of published verdicts,
+           read-only SQL over the research views
 admin      users, tokens, settings (and everything else, to support the desk)
 """
 
@@ -33,6 +34,7 @@ class Permission(StrEnum):
     MANAGE_SCALE = "manage_scale"
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
+    QUERY_SQL = "query_sql"  # the read-only SQL console (researchers and admins)
 
 
 _BASE = frozenset({Permission.READ, Permission.OWN_TOKENS, Permission.EXPORT_PUBLISHED})
@@ -51,7 +53,7 @@ _EDITOR = _REVIEWER | {
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.RESEARCHER: _BASE,
+    Role.RESEARCHER: _BASE | {Permission.QUERY_SQL},
     Role.REVIEWER: _REVIEWER,
     Role.EDITOR: _EDITOR,
     Role.ADMIN: frozenset(Permission),

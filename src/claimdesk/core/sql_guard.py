@@ -213,3 +213,23 @@ def identifiers(sql: str, dialect: str) -> set[str]:
     """Every word and quoted name in ``sql`` (lower-cased words), outside strings and
     comments: for a check that no base table is named (see ``readonly_sql``)."""
     return {t.name for t in tokenize(sql, dialect) if t.kind in ("word", "quoted")}
+
+
+def check_no_shadowing(sql: str, dialect: str, names: set[str]) -> None:
+    """Refuse a WITH clause that names a query after one of ``names`` (the views): SQLite
+    tells a view's reads from a query's only by that name. ``FROM view AS alias`` is fine.
+
+    Raises SqlRefused naming the view.
+    """
+    tokens = tokenize(sql, dialect)
+    for n, token in enumerate(tokens):
+        if token.kind not in ("word", "quoted") or token.name.lower() not in names:
+            continue
+        after = [t.name.lower() if t.kind == "word" else t.text for t in tokens[n + 1 : n + 3]]
+        if after[:1] == ["("] or (
+            after[:1] == ["as"] and after[1:2] in (["("], ["materialized"], ["not"])
+        ):
+            raise SqlRefused(
+                f"A WITH query may not be called {token.name}, the name of a research view: "
+                "give it another name."
+            )

@@ -27,6 +27,7 @@ from claimdesk.web import (
     queue_pages,
     review_pages,
     settings_pages,
+    sql_pages,
 )
 from claimdesk.web.auth import AuthenticationRequired, authentication_required_handler
 from claimdesk.web.errors import (
@@ -95,4 +96,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(api_research.router)
     app.include_router(claim_edit_pages.router)
     app.include_router(exports_pages.router)
+    app.include_router(sql_pages.router)
     return app
