@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlmodel import Session
 
 from claimdesk.core.match_text import terms as index_terms
@@ -25,7 +25,7 @@ from claimdesk.core.sources_formats import FormatError, detect_format, iter_file
 from claimdesk.core.sources_records import RecordError, SourceRecord, parse_date
 from claimdesk.services import events
 from claimdesk.services.events import Actor
-from claimdesk.store import locks, search_index
+from claimdesk.store import bulk, locks, search_index
 from claimdesk.store.models import Passage, Source
 from claimdesk.store.types import new_uuid, utcnow
 
@@ -212,9 +212,7 @@ def _commit_batch(
     if fresh:
         for r in fresh:
             r["updated_at"] = now
-        ids = conn.execute(
-            insert(_SOURCE).returning(_SOURCE.c.id, sort_by_parameter_order=True), fresh
-        ).scalars()
+        ids = bulk.insert_returning_ids(conn, _SOURCE, fresh)
         indexed.extend(zip(ids, fresh, strict=True))
     report.passages += _store_passages(conn, indexed)
     report.created += len(fresh)
@@ -251,9 +249,7 @@ def _store_passages(conn: Connection, sources: Sequence[tuple[int, dict[str, Any
             title_terms.append(title)
     if not rows:
         return 0
-    ids = conn.execute(
-        insert(_PASSAGE).returning(_PASSAGE.c.id, sort_by_parameter_order=True), rows
-    ).scalars()
+    ids = bulk.insert_returning_ids(conn, _PASSAGE, rows)
     search_index.add(
         conn,
         [
