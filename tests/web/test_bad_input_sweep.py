@@ -302,6 +302,7 @@ def _seed(db: Database) -> dict[str, int | str]:
             "evidence_id": 1,  # none yet: refused with 404, and nothing may change
             "format": "csv",
             "claim_uuid": str(result.claims[0].uuid),
+            "chart": "verdicts-by-month",
         }
 
 

@@ -70,6 +70,8 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/sql"): P.QUERY_SQL,
     ("GET", "/api/sql"): P.QUERY_SQL,
     ("POST", "/api/sql"): P.QUERY_SQL,
+    ("GET", "/dashboard"): P.READ,
+    ("GET", "/dashboard/{chart}.csv"): P.READ,
 }
 DESK_GATED: dict[tuple[str, str], Permission] = {("GET", "/fact-checks/{claim_uuid}"): P.READ}
 """Routes that declare no permission because the desk settings may open them to everyone
@@ -137,6 +139,7 @@ def test_route_by_role_matrix(
             "user_id": 999999,
             "format": "csv",
             "claim_uuid": str(result.claims[0].uuid),
+            "chart": "verdicts-by-month",
         }
     client = login(role) if role else _anonymous(db)
     for (method, path), permission in sorted((EXPECTED | DESK_GATED).items()):

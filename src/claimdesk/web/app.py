@@ -21,6 +21,7 @@ from claimdesk.web import (
     api_claims,
     api_research,
     claim_edit_pages,
+    dashboard_pages,
     exports_pages,
     ingest_pages,
     pages,
@@ -97,4 +98,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(claim_edit_pages.router)
     app.include_router(exports_pages.router)
     app.include_router(sql_pages.router)
+    app.include_router(dashboard_pages.router)
     return app
