@@ -178,6 +178,9 @@ def check_query(sql: str, dialect: str) -> str:
         raise SqlRefused(MULTIPLE_MESSAGE)
     if not tokens or tokens[0].kind == "semicolon":
         raise SqlRefused("The query is empty: write a SELECT over the research views.")
+    first = tokens[0].name if tokens[0].kind == "word" else tokens[0].text
+    if first in WRITES_FIRST or first in WRITES:
+        raise SqlRefused(WRITE_MESSAGE.format(word=first.upper()))
     words = [t.name for t in tokens if t.kind == "word"]
     for word in words:
         if word == "pragma":
@@ -190,9 +193,6 @@ def check_query(sql: str, dialect: str) -> str:
             raise SqlRefused(f"{word.upper()} is not allowed: settings cannot be changed here.")
         if word in WRITES:
             raise SqlRefused(WRITE_MESSAGE.format(word=word.upper()))
-    first = tokens[0].name if tokens[0].kind == "word" else tokens[0].text
-    if first in WRITES_FIRST:
-        raise SqlRefused(WRITE_MESSAGE.format(word=first.upper()))
     if first not in READ_STARTS:
         raise SqlRefused(f"A query must start with SELECT, WITH or VALUES, not {first!r}.")
     for token in tokens:

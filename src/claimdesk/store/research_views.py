@@ -30,8 +30,9 @@ class ResearchView:
     about: str
     columns: tuple[tuple[str, str], ...]
     whole_tables: tuple[str, ...] = ()
-    """Tables every row of which the view shows: counting their rows tells nothing the view
-    does not (SQLite reports ``count(*)`` over a plain view as a read of its table)."""
+    """Tables whose rows the view shows (or that hold nothing to hide): counting their rows
+    tells nothing the view does not. SQLite reports ``count(*)`` over a plain view, or over
+    a LEFT JOIN it can skip, as a read of no column of the table, outside the view."""
 
 
 _ID = ("id", "the row's integer key")
@@ -97,7 +98,7 @@ VIEWS: tuple[ResearchView, ...] = (
             ("created_at", "when it was found (UTC)"),
             ("updated_at", "when it last changed (UTC)"),
         ),
-        whole_tables=("claim",),
+        whole_tables=("claim", "claimant"),  # claimants are names the claims show
     ),
     ResearchView(
         "research_verdicts",
@@ -123,7 +124,7 @@ VIEWS: tuple[ResearchView, ...] = (
         RESEARCHER,
         "Tags on claims, one row per claim and tag.",
         (("claim_id", "research_claims.id"), ("tag", "the tag's name")),
-        whole_tables=("claim_tag",),
+        whole_tables=("claim_tag", "tag"),
     ),
     ResearchView(
         "research_sources",
@@ -179,6 +180,7 @@ VIEWS: tuple[ResearchView, ...] = (
             ("description", "what it means"),
             ("position", "its place on the scale"),
         ),
+        whole_tables=("rating_label", "rating_scale"),
     ),
     ResearchView(
         "admin_verdicts",
