@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from claimdesk.core import research as rules
 from claimdesk.core.research import FilterError
@@ -29,6 +29,13 @@ from claimdesk.web.deps import DatabaseDep, SessionDep
 router = APIRouter(prefix="/api", tags=["research"])
 
 NDJSON = "application/x-ndjson"
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(lambda when: when.isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""A UTC timestamp written as GET /api/claims/{id} writes it (``…+00:00``)."""
 
 
 class VerdictOut(BaseModel):
@@ -43,9 +50,9 @@ class VerdictOut(BaseModel):
     proposer: str | None
     approver: str | None
     supersedes_id: int | None
-    proposed_at: datetime
-    approved_at: datetime | None
-    published_at: datetime | None
+    proposed_at: Timestamp
+    approved_at: Timestamp | None
+    published_at: Timestamp | None
 
 
 class ClaimOut(BaseModel):
@@ -68,13 +75,13 @@ class ClaimOut(BaseModel):
     claim_date: date | None
     score: float
     assignee_id: int | None
-    created_at: datetime
+    created_at: Timestamp
     verdict: VerdictOut | None
     published_verdict: VerdictOut | None
     tags: list[str]
 
 
-_CLAIM_EXAMPLE: dict[str, Any] = {
+_CLAIM_EXAMPLE: dict[str, Any] = {  # no nulls: FastAPI leaves them out of the schema
     "id": 42,
     "uuid": "0b6f3c1e-8d1f-4a53-9a43-2d6f0c1b7e11",
     "article_id": 7,
@@ -87,10 +94,10 @@ _CLAIM_EXAMPLE: dict[str, Any] = {
     "start": 96,
     "end": 146,
     "claimant": "Councillor Ana Ruiz",
-    "claim_date": None,
+    "claim_date": "2026-03-03",
     "score": 0.8,
-    "assignee_id": None,
-    "created_at": "2026-03-04T09:12:00Z",
+    "assignee_id": 3,
+    "created_at": "2026-03-04T09:12:00+00:00",
     "verdict": {
         "id": 9,
         "uuid": "5d1e2f3a-0c4b-4e6f-8a9b-1c2d3e4f5a6b",
@@ -102,14 +109,14 @@ _CLAIM_EXAMPLE: dict[str, Any] = {
         "state": "published",
         "proposer": "reviewer@desk.example",
         "approver": "editor@desk.example",
-        "supersedes_id": None,
-        "proposed_at": "2026-03-05T10:00:00Z",
-        "approved_at": "2026-03-05T11:00:00Z",
-        "published_at": "2026-03-05T11:30:00Z",
+        "supersedes_id": 8,
+        "proposed_at": "2026-03-05T10:00:00+00:00",
+        "approved_at": "2026-03-05T11:00:00+00:00",
+        "published_at": "2026-03-05T11:30:00+00:00",
     },
-    "published_verdict": None,
     "tags": ["transport"],
 }
+_CLAIM_EXAMPLE["published_verdict"] = _CLAIM_EXAMPLE["verdict"]
 
 
 class ClaimList(BaseModel):
@@ -154,7 +161,7 @@ class ArticleList(BaseModel):
                             "published_claims": 1,
                         }
                     ],
-                    "next_cursor": None,
+                    "next_cursor": "WyJhcnRpY2xlcyIsbnVsbCw3XQ",
                 }
             ]
         }
