@@ -45,7 +45,7 @@ _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _KEY = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _FONT = 12
 _CHAR = 0.6 * _FONT  # rough width of a character, for layout only
-_WIDTH = 440
+_WIDTH = 340
 _PAD = 8
 _INK = "#1f2328"
 _MUTED = "#5d646c"
@@ -198,13 +198,13 @@ def _range_name(low: int, high: int | None) -> str:
     if high is None:
         return f"{low}+"
     if low == high:
-        return "same day" if low == 0 else f"{low}"
+        return f"{low}"
     return f"{low}–{high}"
 
 
 def day_ranges(by_day: Mapping[int, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """Claims per range of whole days (same day, 1, 2–3, 4–7, … 91+) from claims per day;
-    negative days (clock skew) count as the same day."""
+    """Claims per range of whole days (0, 1, 2–3, 4–7, … 91+) from claims per day;
+    negative days (clock skew) count as 0."""
     counts = [0] * len(_RANGES)
     for day, n in by_day.items():
         day = max(0, int(day))
@@ -295,8 +295,6 @@ def _fill(chart: ChartData, index: int) -> str:
 
 def _legend(chart: ChartData, y: float) -> tuple[str, float]:
     """The legend from ``y``, wrapping; returns its markup and the y below it."""
-    if len(chart.series) < 2:
-        return "", y
     parts = ['<g class="legend">']
     x, row = float(_PAD), y
     for i, s in enumerate(chart.series):
@@ -401,9 +399,12 @@ def stacked_columns(chart: ChartData) -> Markup:
                 f'text-anchor="middle" fill="{_INK}">{total}</text>'
             )
         if (columns - 1 - i) % every == 0:
+            name = _short(cat, 12)
+            half = len(name) * _CHAR / 2
+            middle = min(max(x + bar / 2, left + half), _WIDTH - _PAD / 2 - half)
             parts.append(
-                f'<text x="{_num(x + bar / 2)}" y="{_num(base + 15)}" font-size="{_FONT - 1}" '
-                f'text-anchor="middle" fill="{_MUTED}">{_e(_short(cat, 12))}</text>'
+                f'<text x="{_num(middle)}" y="{_num(base + 15)}" font-size="{_FONT - 1}" '
+                f'text-anchor="middle" fill="{_MUTED}">{_e(name)}</text>'
             )
     parts.append(
         f'<line x1="{left}" x2="{_WIDTH - _PAD}" y1="{_num(base)}" y2="{_num(base)}" '
@@ -528,4 +529,6 @@ def histogram(chart: ChartData, summary: Spread) -> Markup:
 
 
 def _days(value: float) -> str:
+    if value == 0:
+        return "under a day"
     return "1 day" if value == 1 else f"{_num(value)} days"

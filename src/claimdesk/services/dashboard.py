@@ -229,7 +229,7 @@ def _to_verdict(by_day: dict[int, int], wip: bool) -> ChartData:
             "Claims by whole days from being found in an article to their current verdict.",
             wip,
         ),
-        "Days",
+        "Whole days (0: under a day)",
         categories,
         DAYS_SERIES,
         tuple((n,) for n in counts),
