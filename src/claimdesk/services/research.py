@@ -13,7 +13,7 @@ progress (proposed or approved verdicts, unpublished rationales) never shows thr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -22,9 +22,9 @@ from sqlalchemy.sql.selectable import FromClause
 from sqlmodel import Session, col
 
 from claimdesk.core import research
-from claimdesk.core.match_text import query_terms
 from claimdesk.core.research import ClaimFilters, PageCursor
 from claimdesk.core.workflow import VerdictState
+from claimdesk.services import claim_search
 from claimdesk.services.review import VerdictView
 from claimdesk.store import search_index
 from claimdesk.store.models import (
@@ -71,6 +71,42 @@ class ClaimItem:
     verdict: VerdictView | None
     published_verdict: VerdictView | None
     tags: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a listed claim (``GET /api/claims``, ``claimdesk query``): that
+        of ``GET /api/claims/{id}`` without its evidence, plus article title, publisher,
+        claim date, score and when the claim was found."""
+        claim = self.claim
+        return {
+            "id": claim.id,
+            "uuid": str(claim.uuid),
+            "article_id": claim.article_id,
+            "article_title": self.article_title,
+            "publisher": self.publisher,
+            "status": claim.status,
+            "row_version": claim.row_version,
+            "statement": claim.statement,
+            "quote": claim.quote,
+            "start": claim.start,
+            "end": claim.end,
+            "claimant": self.claimant,
+            "claim_date": claim.claim_date.isoformat() if claim.claim_date else None,
+            "score": claim.score,
+            "assignee_id": claim.assignee_id,
+            "created_at": claim.created_at.isoformat(),
+            "verdict": _verdict_dict(self.verdict),
+            "published_verdict": _verdict_dict(self.published_verdict),
+            "tags": list(self.tags),
+        }
+
+
+def _verdict_dict(verdict: VerdictView | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    out: dict[str, Any] = asdict(verdict)
+    for name in ("proposed_at", "approved_at", "published_at"):
+        out[name] = out[name].isoformat() if out[name] is not None else None
+    return out
 
 
 @dataclass(frozen=True)
@@ -124,12 +160,10 @@ def _day_start(day: date) -> datetime:
 
 def _conditions(session: Session, filters: ClaimFilters, v: Any) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    if filters.q:
-        terms = query_terms(filters.q)
-        if terms:
-            dialect = session.connection().dialect.name
-            found = search_index.claims_holding_all(dialect, terms).subquery("q")
-            where.append(_CLAIM.c.id.in_(select(found.c.claim_id)))
+    if filters.q:  # statements, quotes and visible rationales; fuzzy (services.claim_search)
+        search = claim_search.prepare(session, filters.q)
+        if not search.is_empty:
+            where.append(claim_search.text_condition(session, search, v))
     if filters.verdict:
         where.append(_lower_equals(v.c.label_name, filters.verdict))
     if filters.statuses:
@@ -389,7 +423,7 @@ def stats(session: Session, *, role: str | None, filters: ClaimFilters | None = 
     return DeskStats(sum(by_status.values()), by_status, by_verdict)
 
 
-FACETS = ("verdict", "status", "publisher", "claimant", "tag", "month")
+FACETS = ("verdict", "status", "publisher", "claimant", "reviewer", "tag", "month")
 
 
 def facet_counts(
@@ -417,6 +451,9 @@ def facet_counts(
         "claimant": select(_CLAIMANT.c.name.label("value"), func.count())
         .select_from(_CLAIM.join(_CLAIMANT, _CLAIMANT.c.id == _CLAIM.c.claimant_id))
         .where(in_matching),
+        "reviewer": query.join(_USER, _USER.c.id == v.c.proposer_id).with_only_columns(
+            _USER.c.email.label("value"), func.count()
+        ),
         "tag": select(_TAG.c.name.label("value"), func.count())
         .select_from(
             _CLAIM_TAG.join(_TAG, _TAG.c.id == _CLAIM_TAG.c.tag_id).join(

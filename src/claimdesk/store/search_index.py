@@ -363,3 +363,39 @@ def similar(conn: Connection, query_terms: Sequence[str], *, limit: int) -> list
     )
     rows = conn.execute(query, {"q": " ".join(query_terms), "limit": limit})
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def claims_holding_each(dialect: str, groups: Sequence[Sequence[str]]) -> TextualSelect:
+    """As ``claims_holding_all``, but each item of ``groups`` is a set of alternatives: the
+    ids of the indexed claims whose statement holds at least one term of every group."""
+    wanted = [sorted(set(g)) for g in groups if g]
+    if dialect == SQLITE:
+        match = " AND ".join(
+            "(" + " OR ".join('"' + t.replace('"', '""') + '"' for t in g) + ")" for g in wanted
+        )
+        query = text("SELECT rowid AS claim_id FROM claim_fts WHERE claim_fts MATCH :claim_q")
+    else:
+        match = " & ".join("(" + " | ".join(_lexeme(t) for t in g) + ")" for g in wanted)
+        where = f"{_VECTOR} @@ CAST(:claim_q AS tsquery)"
+        query = text(f"SELECT claim_id FROM claim_fts WHERE {where}")  # noqa: S608
+    return query.bindparams(claim_q=match).columns(claim_id=Integer)
+
+
+def claim_terms_like(
+    conn: Connection, first: str, shortest: int, longest: int
+) -> list[tuple[str, int]]:
+    """``(term, claims holding it)`` of the claim index's terms that start with the letter
+    ``first`` and are ``shortest`` to ``longest`` characters long (for fuzzy search)."""
+    params = {"lo": first, "hi": first + "\U0010ffff", "short": shortest, "long": longest}
+    if conn.dialect.name == SQLITE:
+        query = text(
+            "SELECT term, doc FROM claim_fts_vocab WHERE term >= :lo AND term < :hi "
+            "AND length(term) BETWEEN :short AND :long"
+        )
+    else:
+        params["lo"] = first.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = text(
+            "SELECT term, docs FROM claim_fts_df WHERE term LIKE :lo "
+            "AND docs > 0 AND length(term) BETWEEN :short AND :long"
+        )
+    return [(str(t), int(n)) for t, n in conn.execute(query, params)]
