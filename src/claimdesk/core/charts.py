@@ -378,7 +378,8 @@ def stacked_columns(chart: ChartData) -> Markup:
             f'<text x="{left - 4}" y="{_num(y + 4)}" font-size="{_FONT - 1}" '
             f'text-anchor="end" fill="{_MUTED}">{tick}</text>'
         )
-    every = max(1, math.ceil((len(max(chart.categories, key=len)) * _CHAR + 6) / slot))
+    widest = max(len(_short(c, 12)) for c in chart.categories)
+    every = max(1, math.ceil((widest * _CHAR + 6) / slot))
     for i, (cat, row) in enumerate(zip(chart.categories, chart.counts, strict=True)):
         x = left + i * slot + (slot - bar) / 2
         y = base
