@@ -52,7 +52,7 @@ What keeps a claim off the wrong words (thresholds chosen to orphan rather than 
 
 Cost: the paragraph diff is linear-ish; the sentence and word diffs run only inside
 changed stretches (difflib's "autojunk" keeps very common words from making it quadratic:
-about half a second for a 300 KB text rewritten everywhere). Per claim the work is bounded
+about a second for a 300 KB text rewritten everywhere). Per claim the work is bounded
 by the quote, its context and a window around it: ``MAX_OCCURRENCES`` exact occurrences at most, and
 rapidfuzz's alignment only for quotes up to ``ALIGN_MAX_CHARS``.
 """
@@ -62,7 +62,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -103,8 +103,8 @@ PAIR_MIN = 50.0
 """How similar (rapidfuzz ``ratio``) a changed sentence must be to a new one for their words
 to be compared; below that it was deleted and the other written anew."""
 PAIR_MAX_CELLS = 40_000
-"""Changed stretches of up to this many old × new sentences are paired sentence by
-sentence; a larger rewrite is compared word by word as one stretch."""
+"""Changed paragraphs with up to this many old × new changed sentences have their sentences
+paired; a larger rewrite is compared word by word, stretch by stretch."""
 ALIGN_MAX_CHARS = 2000
 """Quotes longer than this are not aligned with rapidfuzz (its cost grows with the square
 of the length); the diff's own candidate still applies."""
@@ -252,11 +252,30 @@ def _diff(old: str, new: str) -> tuple[list[Block], list[Block]]:
     sentences before words keeps a deleted sentence from lending its first words to a
     similar next one."""
     moves: list[Block] = []
-    return _level(old, new, 0, 0, 0, moves), moves
+    known = _Known(
+        frozenset(t.rstrip() for t in _SENTENCE.findall(old)),
+        frozenset(t.rstrip() for t in _SENTENCE.findall(new)),
+    )
+    return _level(old, new, 0, 0, 0, moves, known), moves
+
+
+@dataclass(frozen=True)
+class _Known:
+    """Every sentence of each whole text: one that is still (or already) there verbatim
+    elsewhere is that sentence moved, never another one edited."""
+
+    old: frozenset[str]
+    new: frozenset[str]
 
 
 def _level(
-    old: str, new: str, old_base: int, new_base: int, depth: int, moves: list[Block]
+    old: str,
+    new: str,
+    old_base: int,
+    new_base: int,
+    depth: int,
+    moves: list[Block],
+    known: _Known,
 ) -> list[Block]:
     pattern = _LEVELS[depth]
     old_tokens, old_at = _tokens(pattern, old)
@@ -274,65 +293,117 @@ def _level(
         tail = _common_prefix(a[len(old_keys[i]) :], b[len(new_keys[j]) :])
         return old_base + old_at[i], new_base + new_at[j], len(old_keys[i]) + len(tail)
 
+    def deeper(i1: int, i2: int, j1: int, j2: int) -> list[Block]:
+        a0, a1, b0, b1 = old_at[i1], old_at[i2], new_at[j1], new_at[j2]
+        return _level(old[a0:a1], new[b0:b1], old_base + a0, new_base + b0, depth + 1, moves, known)
+
     blocks: list[Block] = []
-    gone: dict[str, list[int]] = {}
-    came: dict[str, list[int]] = {}
+    changed = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             blocks.extend(block(i, j) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
-            continue
-        if not last:
-            for i in range(i1, i2):
-                gone.setdefault(old_keys[i], []).append(i)
-            for j in range(j1, j2):
-                came.setdefault(new_keys[j], []).append(j)
-        if tag != "replace" or last:
-            continue
-        stretches = [(i1, i2, j1, j2)]
-        if _LEVELS[depth] is _SENTENCE and (i2 - i1) * (j2 - j1) <= PAIR_MAX_CELLS:
-            pairs = _pairs(old_keys, new_keys, i1, i2, j1, j2)
-            stretches = [(i, i + 1, j, j + 1) for i, j in pairs]
-        for a, b, c, d in stretches:
-            a0, a1, b0, b1 = old_at[a], old_at[b], new_at[c], new_at[d]
-            if len(stretches) > 1 or (a, b, c, d) != (i1, i2, j1, j2):
-                # a paired sentence's ends correspond: empty blocks that keep an offset
-                # mapped in proportion inside its own sentence, not into a neighbour
-                blocks += [(old_base + a0, new_base + b0, 0), (old_base + a1, new_base + b1, 0)]
-            blocks.extend(
-                _level(old[a0:a1], new[b0:b1], old_base + a0, new_base + b0, depth + 1, moves)
-            )
-    for key, olds in gone.items():
-        news = came.get(key, [])
-        if len(key) >= MOVE_MIN_CHARS and len(olds) == len(news) == 1:
-            moves.append(block(olds[0], news[0]))
+        else:
+            changed.append((i1, i2, j1, j2))
+    if last:
+        return blocks
+    gone = [i for i1, i2, _, _ in changed for i in range(i1, i2)]
+    came = [j for _, _, j1, j2 in changed for j in range(j1, j2)]
+    _exact_moves(old_keys, new_keys, gone, came, block, moves)
+    if pattern is not _SENTENCE or len(gone) * len(came) > PAIR_MAX_CELLS:
+        for i1, i2, j1, j2 in changed:
+            if i1 < i2 and j1 < j2:
+                blocks.extend(deeper(i1, i2, j1, j2))
+        return blocks
+    local, far = _pairs(old_keys, new_keys, changed, known)
+    for i, j in local:
+        # a paired sentence's ends correspond: empty blocks that keep an offset mapped in
+        # proportion inside its own sentence, not into a neighbour
+        blocks.append((old_base + old_at[i], new_base + new_at[j], 0))
+        blocks.append((old_base + old_at[i + 1], new_base + new_at[j + 1], 0))
+        blocks.extend(deeper(i, i + 1, j, j + 1))
+    for i, j in far:  # a sentence moved and edited: its words count as moved
+        moves.extend(deeper(i, i + 1, j, j + 1))
     return blocks
 
 
+def _exact_moves(
+    old_keys: list[str],
+    new_keys: list[str],
+    gone: list[int],
+    came: list[int],
+    block: Callable[[int, int], Block],
+    moves: list[Block],
+) -> None:
+    """Changed-place tokens that read the same once among the removed and once among the
+    added ones (and are long enough not to be a coincidence) moved."""
+    removed: dict[str, list[int]] = {}
+    added: dict[str, list[int]] = {}
+    for i in gone:
+        removed.setdefault(old_keys[i], []).append(i)
+    for j in came:
+        added.setdefault(new_keys[j], []).append(j)
+    for key, olds in removed.items():
+        news = added.get(key, [])
+        if len(key) >= MOVE_MIN_CHARS and len(olds) == len(news) == 1:
+            moves.append(block(olds[0], news[0]))
+
+
 def _pairs(
-    old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int
-) -> list[tuple[int, int]]:
-    """Which changed old sentence became which changed new one: the pairs, in order in both
-    texts, at least ``PAIR_MIN`` similar, with the greatest total similarity (a weighted
-    longest common subsequence). A sentence left unpaired was deleted or written anew, so
-    its words are never matched to another sentence's."""
-    m, n = i2 - i1, j2 - j1
-    similar = [[_similar(old[i1 + a], new[j1 + b]) for b in range(n)] for a in range(m)]
-    best = [[0.0] * (n + 1) for _ in range(m + 1)]
-    for a in range(m):
-        for b in range(n):
-            paired = best[a][b] + similar[a][b] if similar[a][b] >= PAIR_MIN else 0.0
-            best[a + 1][b + 1] = max(best[a][b + 1], best[a + 1][b], paired)
-    pairs: list[tuple[int, int]] = []
-    a, b = m, n
-    while a and b:
-        if best[a][b] == best[a - 1][b]:
-            a -= 1
-        elif best[a][b] == best[a][b - 1]:
-            b -= 1
-        else:
-            pairs.append((i1 + a - 1, j1 + b - 1))
-            a, b = a - 1, b - 1
-    return pairs[::-1]
+    old: list[str], new: list[str], changed: list[tuple[int, int, int, int]], known: _Known
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Which changed old sentence became which new one: (local, far) pairs.
+
+    A pair must be at least ``PAIR_MIN`` similar and each the other's best match among all
+    the changed sentences here (so a deleted sentence never takes the words of a sentence
+    that moved in beside it and was edited), and neither may be a sentence that the other
+    text holds verbatim somewhere (that is where it went, or came from). Local pairs lie in
+    one changed stretch, in order in both texts, with the greatest total similarity there
+    (a weighted longest common subsequence); far pairs are the remaining mutual best
+    matches (moved sentences). A sentence left unpaired was deleted or written anew: its
+    words are never matched to another sentence's.
+    """
+    gone = [i for i1, i2, _, _ in changed for i in range(i1, i2)]
+    came = [j for _, _, j1, j2 in changed for j in range(j1, j2)]
+    gone = [i for i in gone if old[i] not in known.new]
+    came = [j for j in came if new[j] not in known.old]
+    similar = {(i, j): _similar(old[i], new[j]) for i in gone for j in came}
+    best_old = {i: max((similar[i, j] for j in came), default=0.0) for i in gone}
+    best_new = {j: max((similar[i, j] for i in gone), default=0.0) for j in came}
+
+    def weight(i: int, j: int) -> float:
+        value = similar.get((i, j), 0.0)
+        if value < PAIR_MIN or value < max(best_old[i], best_new[j]):
+            return 0.0
+        return value
+
+    local: list[tuple[int, int]] = []
+    for i1, i2, j1, j2 in changed:
+        m, n = i2 - i1, j2 - j1
+        best = [[0.0] * (n + 1) for _ in range(m + 1)]
+        for a in range(m):
+            for b in range(n):
+                w = weight(i1 + a, j1 + b)
+                paired = best[a][b] + w if w else 0.0
+                best[a + 1][b + 1] = max(best[a][b + 1], best[a + 1][b], paired)
+        found: list[tuple[int, int]] = []
+        a, b = m, n
+        while a and b:
+            if best[a][b] == best[a - 1][b]:
+                a -= 1
+            elif best[a][b] == best[a][b - 1]:
+                b -= 1
+            else:
+                found.append((i1 + a - 1, j1 + b - 1))
+                a, b = a - 1, b - 1
+        local.extend(reversed(found))
+    taken_old, taken_new = {i for i, _ in local}, {j for _, j in local}
+    far: list[tuple[int, int]] = []
+    for (i, j), _value in sorted(similar.items(), key=lambda item: -item[1]):
+        if i not in taken_old and j not in taken_new and weight(i, j):
+            far.append((i, j))
+            taken_old.add(i)
+            taken_new.add(j)
+    return local, far
 
 
 def _disjoint(blocks: list[Block], taken: list[Block], *, mutual: bool) -> list[Block]:
@@ -398,10 +469,13 @@ def _traced_context(
     tm: TextMap, start: int, end: int, anchor: Anchor, own: tuple[int, int]
 ) -> tuple[float, float]:
     """``_context``, except that a side the diff traces mostly to old text away from the
-    claim (other words that happen to read alike) does not agree at all."""
+    claim (other words that happen to read alike) does not agree at all. An orphan had no
+    place in the old text, so its sides are taken as they read."""
     before, after = _context(tm.new, start, end, anchor)
+    if own[0] >= own[1]:
+        return before, after
     reach = 2 * max(len(anchor.prefix), len(anchor.suffix), 1)
-    near = (own[0] - reach, own[1] + reach) if own[0] < own[1] else (0, 0)
+    near = (own[0] - reach, own[1] + reach)
     windows = (
         (start - len(anchor.prefix), start),
         (end, end + len(anchor.suffix)),

@@ -23,6 +23,7 @@ from claimdesk.services.article_metadata import (
 )
 from claimdesk.services.events import Actor
 from claimdesk.services.inputs import LoadedInput
+from claimdesk.services.reanchoring import Carried, carry_claims
 from claimdesk.store import locks, search_index
 from claimdesk.store.models import Article, ArticleVersion, Claim, Claimant
 from claimdesk.store.types import new_uuid, utcnow
@@ -203,9 +204,15 @@ def _store(
     min_score: float,
     action: str = "ingested",
 ) -> IngestResult:
-    """Store ``extraction`` as a new version of ``article`` (a new article when None)."""
+    """Store ``extraction`` as a new version of ``article`` (a new article when None).
+
+    A new version of an article carries the claims of its current version over
+    (``services.reanchoring``: re-anchored or orphaned, never deleted); the extractor's
+    candidates that overlap a carried claim are left out, so nothing is claimed twice.
+    """
     now = utcnow()
     before: dict[str, Any] | None = None
+    current: ArticleVersion | None = None
     if article is None:
         article = Article(
             url=fields.url,
@@ -245,7 +252,22 @@ def _store(
     session.add(version)
     session.flush()
     article.current_version_id = version.id
-    claims = _store_claims(session, extraction, article, version, min_score)
+    carried = None
+    if current is not None:
+        carried = carry_claims(
+            session, previous=current, version=version, actor=actor, context_chars=CONTEXT_CHARS
+        )
+    claims = _store_claims(session, extraction, article, version, min_score, carried)
+    after: dict[str, Any] = {"version": number, "claims": len(claims), "content_hash": digest}
+    if carried is not None:
+        after.update(reanchored=carried.anchored, orphaned=carried.orphaned)
+        claims = list(
+            session.exec(
+                select(Claim)
+                .where(Claim.version_id == version.id)
+                .order_by(col(Claim.start), col(Claim.id))
+            )
+        )
     events.record(
         session,
         actor=actor,
@@ -253,7 +275,7 @@ def _store(
         entity_id=article.id,
         action=action,
         before=before if action == "new_version" else None,
-        after={"version": number, "claims": len(claims), "content_hash": digest},
+        after=after,
     )
     session.commit()
     return IngestResult(article, version, claims, created=True)
@@ -291,15 +313,21 @@ def _store_claims(
     article: Article,
     version: ArticleVersion,
     min_score: float,
+    carried: Carried | None = None,
 ) -> list[Claim]:
     """Insert the claims scoring at least ``min_score`` in a few multi-row statements (an
-    article can hold thousands) and return them in the extractor's order."""
+    article can hold thousands) and return them in the extractor's order. Candidates that
+    overlap a ``carried`` claim are left out (a repeat of one names that claim instead)."""
     text = extraction.text
     kept = [(i, span) for i, span in enumerate(extraction.claims) if span.score >= min_score]
+    ids: dict[int, int] = {}  # candidate index -> stored (or carried) claim id
+    if carried is not None:
+        covered = {i: carried.covering(span.start, span.end) for i, span in kept}
+        ids.update({i: claim_id for i, claim_id in covered.items() if claim_id is not None})
+        kept = [(i, span) for i, span in kept if i not in ids]
     claimants = claimant_ids(session, (span.claimant for _, span in kept))
     model_version = bounded_name(extraction.model_version, column_limit(Claim, "model_version"))
     now = utcnow()
-    ids: dict[int, int] = {}  # candidate index -> stored claim id
     # First occurrences first, so that each repeat can name the claim it repeats.
     for repeats in (False, True):
         batch = [(i, s) for i, s in kept if (s.duplicate_of is not None) == repeats]
