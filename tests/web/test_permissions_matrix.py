@@ -52,6 +52,7 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/articles/{article_id}/claims"): P.EDIT_CLAIMS,
     ("POST", "/claims/{claim_id}/span"): P.EDIT_CLAIMS,
     ("POST", "/claims/{claim_id}/split"): P.EDIT_CLAIMS,
+    ("POST", "/claims/{claim_id}/reattach"): P.EDIT_CLAIMS,
     ("POST", "/claims/{claim_id}/merge"): P.EDIT_CLAIMS,
     ("GET", "/claims/{claim_id}"): P.READ,
     ("POST", "/claims/{claim_id}/edit"): P.EDIT_CLAIMS,

@@ -12,6 +12,10 @@ would lose its history, comments, evidence and any link to it; dismissed, it can
 read, and reopened if the merge was a mistake. So a claim can be merged away only when
 the workflow lets it be dismissed (new, in review or returned, with no published verdict).
 
+An orphan (``anchor_state == "orphaned"``: re-anchoring did not find its words in the
+article's new version; ``services.reanchoring``) has no span to widen, split or merge: it
+is re-attached first (``reattach_claim``).
+
 Errors map to HTTP as: ClaimNotFound / VersionNotFound 404, RoleNotAllowed 403,
 ActionRefused / SpanRefused 422, StaleClaim 409.
 """
@@ -34,6 +38,7 @@ from claimdesk.services.accounts import Principal
 from claimdesk.services.article_metadata import bounded_name, column_limit
 from claimdesk.services.articles import CONTEXT_CHARS
 from claimdesk.services.claim_changes import CLAIM, ClaimChange, ClaimNotFound, StaleClaim
+from claimdesk.services.reanchoring import ORPHANED
 from claimdesk.store import locks, search_index
 from claimdesk.store.models import ArticleVersion, Claim, ClaimTag, Comment, Verdict
 from claimdesk.store.types import new_uuid, utcnow
@@ -51,6 +56,7 @@ __all__ = [
     "latest_version_id",
     "merge_claims",
     "neighbours",
+    "reattach_claim",
     "split_claim",
 ]
 
@@ -105,7 +111,9 @@ def neighbours(session: Session, claim: Claim) -> Neighbours:
     key = (claim.start, claim.end, claim.id or 0)
     columns = (col(Claim.start), col(Claim.end), col(Claim.id))
     base = select(Claim).where(
-        Claim.version_id == claim.version_id, Claim.status != Status.DISMISSED.value
+        Claim.version_id == claim.version_id,
+        Claim.status != Status.DISMISSED.value,
+        Claim.anchor_state != ORPHANED,  # no span: nothing to merge with
     )
     before = base.where(tuple_(*columns) < key).order_by(*(c.desc() for c in columns))
     after = base.where(tuple_(*columns) > key).order_by(*columns)
@@ -160,6 +168,11 @@ def _begin(session: Session, claim_id: int, row_version: int, principal: Princip
         doing="edit claims",
     )
     _refuse_locked(change.claim)
+    if change.claim.anchor_state == ORPHANED:
+        raise ActionRefused(
+            f"Claim {claim_id}'s words are no longer in the article: re-attach it by"
+            " selecting them in the text first."
+        )
     return change
 
 
@@ -294,6 +307,76 @@ def adjust_span(
         return claim
     before, after = _write_span(change, text, span)
     change.record("span_changed", before=before, after=after)
+    session.commit()
+    return claim_changes.load_claim(session, claim_id)
+
+
+def reattach_claim(
+    session: Session,
+    *,
+    claim_id: int,
+    row_version: int,
+    principal: Principal,
+    quote: str,
+    start: int | None = None,
+    end: int | None = None,
+) -> Claim:
+    """Give an orphaned claim (its words were not found in the article's new version) the
+    words ``quote`` selected in its version's text, and commit: it is anchored again, its
+    context and score follow the new span, its statement the new quote unless someone
+    edited it. As for a new claim, the quote is the authority: at ``start``/``end`` when it
+    is exactly there, else its occurrence nearest to ``start``.
+
+    An approved or published claim can be re-attached only to exactly its old quote (its
+    verdict speaks about those words). Writes a ``reattached`` event (before: the orphan's
+    old quote; after: the new span).
+
+    Raises ClaimNotFound, StaleClaim, RoleNotAllowed, ActionRefused (the claim is not an
+    orphan, its verdict fixes other words, those words are already another claim),
+    SpanRefused (blank quote, not in the text, too long).
+    """
+    change = claim_changes.begin(
+        session,
+        claim_id=claim_id,
+        row_version=row_version,
+        principal=principal,
+        permission=Permission.EDIT_CLAIMS,
+        doing="edit claims",
+    )
+    claim = change.claim
+    if claim.anchor_state != ORPHANED:
+        raise ActionRefused(
+            f"Claim {claim_id} is not an orphan: change its span with the span tools instead."
+        )
+    text = _version(session, claim.version_id).text
+    span = locate(text, quote, start, end)
+    if claim.status in LOCKED and span.quote != claim.quote:
+        raise ActionRefused(
+            f"Claim {claim_id} is {claim.status}: its verdict speaks about exactly the words"
+            f" “{claim.quote}”. Select those words, or correct the verdict."
+        )
+    values = _span_values(text, span)
+    locks.serialise(session, f"claim-span:{claim.version_id}:{span.start}:{span.end}")
+    existing = session.exec(
+        select(Claim.id).where(
+            Claim.version_id == claim.version_id,
+            Claim.start == span.start,
+            Claim.end == span.end,
+            Claim.id != claim_id,
+        )
+    ).first()
+    if existing is not None:
+        raise ActionRefused(
+            f"Those words are already claim {existing}: dismiss or merge that one first."
+        )
+    _statement_follows(claim, values)
+    before = {**_span_json(claim), "anchor_state": claim.anchor_state}
+    statement = values.get("statement", claim.statement)
+    version = change.write(**values, anchor_state="anchored")
+    if "statement" in values:
+        search_index.index_claims(session.connection(), [(claim_id, statement)])
+    after = {**_span_json(values), "anchor_state": "anchored", "row_version": version}
+    change.record("reattached", before=before, after={**after, "statement": statement})
     session.commit()
     return claim_changes.load_claim(session, claim_id)
 

@@ -1,5 +1,5 @@
 """Claim editing from the article page: make a claim of selected words, move its edges by a
-word, split it, merge it with the next one.
+word, split it, merge it with the next one, re-attach an orphan to words of the text.
 
 Plain form posts that answer 303 to the claim's page (POST/redirect/GET), so everything
 works without JavaScript; an htmx request gets ``HX-Redirect`` to the same page instead
@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from claimdesk.core.permissions import Permission
 from claimdesk.core.spans import SpanRefused
+from claimdesk.core.textsafety import restore_hidden
 from claimdesk.core.workflow import ActionRefused, RoleNotAllowed
 from claimdesk.services import claim_edit
 from claimdesk.services.accounts import Principal
@@ -195,6 +196,36 @@ def merge_claims(
                 row_version=row_version,
                 other_row_version=other_row_version,
                 principal=principal,
+            )
+    except Refused as refused:
+        return _refused_page(request, refused)
+    return _see(request, claim_url(claim))
+
+
+@router.post("/claims/{claim_id}/reattach")
+def reattach_claim(
+    request: Request,
+    session: SessionDep,
+    principal: ClaimEditor,
+    claim_id: int,
+    row_version: RowVersion,
+    quote: Quote,
+    start: OptionalOffset = None,
+    end: OptionalOffset = None,
+) -> Response:
+    """Re-attach an orphaned claim to the selected words (``quote``; the offsets tell
+    repeats apart, see ``claim_edit.reattach_claim``)."""
+    back = _claim_page(session, claim_id)
+    try:
+        with _refusals(back):
+            claim = claim_edit.reattach_claim(
+                session,
+                claim_id=claim_id,
+                row_version=row_version,
+                principal=principal,
+                quote=restore_hidden(quote),  # the form shows hidden characters as markers
+                start=start,
+                end=end,
             )
     except Refused as refused:
         return _refused_page(request, refused)
