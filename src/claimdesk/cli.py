@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from claimdesk import cli_accounts, cli_export, cli_import, cli_sources
+from claimdesk import cli_accounts, cli_export, cli_import, cli_query, cli_sources
 from claimdesk.cli_support import BUSY, database_session, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
@@ -260,6 +260,7 @@ cli_sources.register(app)
 cli_accounts.register(app)
 cli_export.register(app)
 cli_import.register(app)
+cli_query.register(app)
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ from claimdesk.core import research as rules
 from claimdesk.core.research import FilterError
 from claimdesk.services import research
 from claimdesk.services.research import ArticleItem, ClaimItem
-from claimdesk.services.review import VerdictView
 from claimdesk.web.auth import Reader
 from claimdesk.web.deps import DatabaseDep, SessionDep
 
@@ -213,35 +212,8 @@ Sort = Annotated[
 ]
 
 
-def _verdict(view: VerdictView | None) -> VerdictOut | None:
-    if view is None:
-        return None
-    return VerdictOut(**view.__dict__)
-
-
 def claim_out(item: ClaimItem) -> ClaimOut:
-    claim = item.claim
-    return ClaimOut(
-        id=claim.id or 0,
-        uuid=str(claim.uuid),
-        article_id=claim.article_id,
-        article_title=item.article_title,
-        publisher=item.publisher,
-        status=claim.status,
-        row_version=claim.row_version,
-        statement=claim.statement,
-        quote=claim.quote,
-        start=claim.start,
-        end=claim.end,
-        claimant=item.claimant,
-        claim_date=claim.claim_date,
-        score=claim.score,
-        assignee_id=claim.assignee_id,
-        created_at=claim.created_at,
-        verdict=_verdict(item.verdict),
-        published_verdict=_verdict(item.published_verdict),
-        tags=item.tags,
-    )
+    return ClaimOut.model_validate(item.to_dict())
 
 
 def _article_out(item: ArticleItem) -> ArticleOut:
@@ -341,7 +313,7 @@ def _stream(
         # a session of its own: the request's would be closed before the body is sent
         with db.session() as session:
             for item in research.iter_claims(session, filters, role=role, sort=sort, cursor=cursor):
-                yield json.dumps(claim_out(item).model_dump(mode="json"), ensure_ascii=False) + "\n"
+                yield json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
 
     return StreamingResponse(lines(), media_type=NDJSON, headers={"Cache-Control": "no-store"})
 
