@@ -36,7 +36,11 @@ from claimdesk.web.auth import SESSION_COOKIE
 from tests.factories import ingest_article
 
 # Routes whose form is read by the route itself rather than declared as Form parameters.
-UNDECLARED_FIELDS = {("POST", "/articles/new"): ("url", "text", "kind")}
+UNDECLARED_FIELDS = {
+    ("POST", "/articles/new"): ("url", "text", "kind"),
+    ("POST", "/sql"): ("sql",),
+    ("POST", "/api/sql"): ("sql",),  # or a JSON body {"sql": …}
+}
 # Unsafe routes that take no form at all.
 BODILESS = {("POST", "/logout"), ("POST", "/tokens/{token_id}/revoke")}
 # Routes where a refused request is still recorded: failed logins are kept (throttling, audit).
