@@ -184,6 +184,14 @@ def test_table_from_keeps_scale_order_and_drops_unused_labels() -> None:
     assert chart.rows == [["2026-01", 1, 2, 0, 3], ["2026-02", 0, 0, 1, 1]]
 
 
+def test_rows_that_do_not_add_up_have_no_total() -> None:
+    both = (Series("Proposed", "#1d5fa8"), Series("Approved", "#2e7d5b"))
+    chart = _chart(("a@desk.test",), ((3, 2),), series=both, adds_up=False)
+    assert chart.columns == ["Publisher", "Proposed", "Approved"]
+    assert chart.rows == [["a@desk.test", 3, 2]]
+    assert "in all" not in _svg("grouped_bars", chart).attrib["aria-label"]
+
+
 def test_days_to_verdict_ranges_and_spread() -> None:
     by_day = {0: 3, 1: 1, 2: 1, 5: 2, 12: 1, 40: 1, 200: 1, -1: 1}
     names, counts = charts.day_ranges(by_day)

@@ -102,6 +102,8 @@ class ChartData:
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     counts: tuple[tuple[int, ...], ...]
+    adds_up: bool = True
+    """Whether a row's counts add up to a total (not so for proposed and approved)."""
 
     def __post_init__(self) -> None:
         if not _KEY.fullmatch(self.key):
@@ -122,12 +124,12 @@ class ChartData:
     @property
     def columns(self) -> list[str]:
         """The header of the table and the CSV."""
-        extra = ["Total"] if len(self.series) > 1 else []
+        extra = ["Total"] if len(self.series) > 1 and self.adds_up else []
         return [self.category_title, *(s.name for s in self.series), *extra]
 
     @property
     def rows(self) -> list[list[str | int]]:
-        extra = len(self.series) > 1
+        extra = len(self.series) > 1 and self.adds_up
         return [
             [cat, *row, *([sum(row)] if extra else [])]
             for cat, row in zip(self.categories, self.counts, strict=True)
@@ -340,6 +342,8 @@ def empty_message(chart: ChartData) -> Markup:
 def _summary(chart: ChartData) -> str:
     parts = [f"{s.name} {sum(row[j] for row in chart.counts)}" for j, s in enumerate(chart.series)]
     what = "; ".join(parts)
+    if not chart.adds_up:
+        return f"{len(chart.categories)} rows: {what}."
     return f"{chart.total} in all across {len(chart.categories)} rows ({what})."
 
 

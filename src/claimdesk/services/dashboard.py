@@ -205,6 +205,7 @@ def _throughput(session: Session, wip: bool) -> ChartData:
         tuple(order),
         THROUGHPUT_SERIES,
         counts,
+        adds_up=False,
     )
 
 
