@@ -73,6 +73,7 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/api/sql"): P.QUERY_SQL,
     ("GET", "/dashboard"): P.READ,
     ("GET", "/dashboard/{chart}.csv"): P.READ,
+    ("GET", "/claims"): P.READ,
 }
 DESK_GATED: dict[tuple[str, str], Permission] = {("GET", "/fact-checks/{claim_uuid}"): P.READ}
 """Routes that declare no permission because the desk settings may open them to everyone

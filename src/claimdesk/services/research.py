@@ -427,12 +427,17 @@ FACETS = ("verdict", "status", "publisher", "claimant", "reviewer", "tag", "mont
 
 
 def facet_counts(
-    session: Session, filters: ClaimFilters, *, role: str | None, limit: int = 20
+    session: Session,
+    filters: ClaimFilters,
+    *,
+    role: str | None,
+    limit: int = 20,
+    names: tuple[str, ...] = FACETS,
 ) -> dict[str, list[tuple[str, int]]]:
     """For each facet in FACETS, its values among the claims matching ``filters`` with how
     many claims hold each, most first (then by value), at most ``limit`` values. ``month``
     is the month (YYYY-MM) of the visible verdict's date; claims without a value are left
-    out of a facet."""
+    out of a facet. ``names`` picks the facets counted."""
     query, v = _filtered(session, filters, role)
     conn = session.connection()
     when = func.coalesce(v.c.published_at, v.c.approved_at, v.c.proposed_at)
@@ -465,6 +470,8 @@ def facet_counts(
     }
     out: dict[str, list[tuple[str, int]]] = {}
     for name, counted in columns.items():
+        if name not in names:
+            continue
         value = counted.selected_columns[0]
         rows = conn.execute(
             counted.where(value.is_not(None))

@@ -26,6 +26,7 @@ from claimdesk.web import (
     ingest_pages,
     pages,
     queue_pages,
+    research_pages,
     review_pages,
     settings_pages,
     sql_pages,
@@ -98,5 +99,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(claim_edit_pages.router)
     app.include_router(exports_pages.router)
     app.include_router(sql_pages.router)
+    app.include_router(research_pages.router)
     app.include_router(dashboard_pages.router)
     return app
