@@ -6,6 +6,7 @@ secrets shown once; only their SHA-256 digests are stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -35,8 +36,14 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cdk_"  # noqa: S105  (a label, not a secret)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHash.recommended()
-# Verified against when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both failures take the same time.
+    Computed on the first login, not at import: an Argon2 hash costs a good part of a
+    second, and most commands that import this module never check a password."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -324,7 +331,7 @@ def login(
     key = email.strip().lower()[:320]
     address = client_ip[:64] if client_ip else None
     admitted = _admit(session, key, address)
-    ok = _hasher.verify(password, admitted.password_hash or _DUMMY_HASH)
+    ok = _hasher.verify(password, admitted.password_hash or _dummy_hash())
     attempt = admitted.attempt
     user = None
     if admitted.user_id is not None:
