@@ -281,3 +281,19 @@ def test_values_come_back_as_json(db: Database, desk: export_desk.ExportDesk) ->
     assert isinstance(rows[0][1], str)
     with db.engine.connect() as conn:  # the app's own connections are untouched
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_huge_result_is_cut_short_and_says_so(db: Database) -> None:
+    megabyte = (
+        "repeat('x', 1000000)"
+        if db.engine.dialect.name == "postgresql"
+        else "printf('%.*c', 1000000, 'x')"
+    )
+    sql = (
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 30) "
+        f"SELECT n, {megabyte} AS big FROM r"
+    )
+    result = sql_console.run_query(db.engine, RESEARCHER_P, sql)
+    assert result.truncated is True
+    assert 20 <= len(result.rows) < 30
+    assert all(len(row[1]) == 1_000_000 for row in result.rows)

@@ -48,6 +48,10 @@ from claimdesk.store.research_views import ResearchView
 
 TIME_LIMIT_SECONDS = 3.0
 ROW_LIMIT = 1000
+MAX_RESULT_BYTES = 20_000_000
+"""Fewer rows come back (``truncated``) when their text and bytes pass this size; on
+SQLite no single value may be longer (a query making one fails in words)."""
+_BATCH = 100
 _PROGRESS_STEPS = 1000  # SQLite virtual machine steps between looks at the clock
 
 
@@ -166,6 +170,7 @@ def _run_sqlite(
     denied: list[str] = []
     try:
         conn.execute("PRAGMA query_only=1")
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_RESULT_BYTES)
         schema = {str(row[0]).lower() for row in conn.execute("SELECT name FROM sqlite_schema")}
         # JSON table functions set themselves up on first use by writing SQLite's own
         # schema, which the authorizer would refuse: have them ready before it.
@@ -174,8 +179,8 @@ def _run_sqlite(
         deadline = time.monotonic() + time_limit
         conn.set_progress_handler(lambda: int(time.monotonic() > deadline), _PROGRESS_STEPS)
         cursor = conn.execute(sql)
-        rows = cursor.fetchmany(row_limit + 1)
         columns = [d[0] for d in cursor.description or ()]
+        rows, more = _fetch(cursor, row_limit)
     except (sqlite3.Error, sqlite3.Warning) as exc:
         if denied:
             raise SqlRefused(denied[0]) from None
@@ -184,7 +189,7 @@ def _run_sqlite(
         raise QueryFailed(f"The database could not run the query: {exc}.") from None
     finally:
         conn.close()
-    return _result(columns, rows, row_limit)
+    return _result(columns, rows, more)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
@@ -235,11 +240,13 @@ def _run_postgresql(
         else:
             _check_names(conn, sql, views)
         raw: Any = conn.connection.dbapi_connection  # a psycopg Connection
-        cursor = raw.cursor()
+        # A server-side cursor (DECLARE … CURSOR FOR, sent by the extended protocol, which
+        # takes one statement only): rows come over as they are fetched, not all at once.
+        cursor = raw.cursor(name="claimdesk_sql")
         try:
-            cursor.execute(sql, prepare=True)  # extended protocol: one statement only
-            rows = cursor.fetchmany(row_limit + 1)
+            cursor.execute(sql)
             columns = [str(d.name) for d in cursor.description or ()]
+            rows, more = _fetch(cursor, row_limit)
         finally:
             cursor.close()
     except DBAPIError as exc:  # from SQLAlchemy's own statements above
@@ -251,7 +258,7 @@ def _run_postgresql(
     finally:
         conn.invalidate()  # never back to the pool: nothing of this session lives on
         conn.close()
-    return _result(columns, rows, row_limit)
+    return _result(columns, rows, more)
 
 
 def _is_psycopg_error(exc: BaseException) -> bool:
@@ -280,9 +287,25 @@ def _pg_error(exc: BaseException | None, time_limit: float) -> Exception:
 # --- Results ------------------------------------------------------------------------------
 
 
-def _result(columns: list[str], rows: Sequence[Sequence[Any]], row_limit: int) -> QueryResult:
-    kept = [[json_value(value) for value in row] for row in rows[:row_limit]]
-    return QueryResult(columns, kept, truncated=len(rows) > row_limit)
+def _fetch(cursor: Any, row_limit: int) -> tuple[list[Sequence[Any]], bool]:
+    """Up to ``row_limit`` rows, fewer past MAX_RESULT_BYTES; and whether there were more."""
+    rows: list[Sequence[Any]] = []
+    size = 0
+    while len(rows) < row_limit:
+        batch = cursor.fetchmany(min(_BATCH, row_limit - len(rows)))
+        if not batch:
+            return rows, False
+        for row in batch:
+            rows.append(row)
+            size += sum(len(v) for v in row if isinstance(v, str | bytes | memoryview))
+            if size > MAX_RESULT_BYTES:
+                return rows, True
+    return rows, bool(cursor.fetchmany(1))
+
+
+def _result(columns: list[str], rows: Sequence[Sequence[Any]], more: bool) -> QueryResult:
+    kept = [[json_value(value) for value in row] for row in rows]
+    return QueryResult(columns, kept, truncated=more)
 
 
 def json_value(value: Any) -> Any:
