@@ -147,8 +147,11 @@ def claim_json(detail: ClaimDetail) -> dict[str, Any]:
         "row_version": claim.row_version,
         "statement": claim.statement,
         "quote": claim.quote,
-        "start": claim.start,
-        "end": claim.end,
+        # an orphan's words are not in its article version: it has no span to give
+        "start": None if claim.anchor_state == "orphaned" else claim.start,
+        "end": None if claim.anchor_state == "orphaned" else claim.end,
+        "anchor_state": claim.anchor_state,
+        "version_id": claim.version_id,
         "claimant": detail.claimant,
         "assignee_id": claim.assignee_id,
         "verdict": verdict_json(detail.verdict),

@@ -3,6 +3,9 @@
 // (web/claim_edit_pages.py). The server checks the quote against the text and is the
 // authority; these offsets only tell repeated words apart.
 //
+// While an orphaned claim is open (its panel holds <form data-reattach="N"> posting to
+// /claims/N/reattach), the button re-attaches that claim to the selection instead.
+//
 // The page opts in on the text container: <div id="article-text" data-version-id="V" and
 // data-new-claim="/articles/N/claims">, with every segment of the
 // text carrying data-start (its offset in the cleaned text). Offsets are counted in code points,
@@ -65,6 +68,13 @@
     if (button) button.hidden = true;
   }
 
+  // The open orphan's re-attach form, if any.
+  function reattachForm() {
+    var form = document.querySelector("form[data-reattach]");
+    var action = form && form.getAttribute("action");
+    return action && /^\/claims\/[0-9]+\/reattach$/.test(action) ? form : null;
+  }
+
   function show(found) {
     if (!button) {
       button = document.createElement("button");
@@ -79,6 +89,13 @@
       document.body.appendChild(button);
     }
     pending = found;
+    var orphan = reattachForm();
+    button.textContent = orphan
+      ? "Re-attach claim " + orphan.getAttribute("data-reattach") + " here (c)"
+      : "New claim (c)";
+    button.title = orphan
+      ? "Re-attach the open orphaned claim to the selected words"
+      : "Make a claim of the selected words";
     button.style.left = Math.round(window.scrollX + found.rect.right) + "px";
     button.style.top = Math.round(window.scrollY + found.rect.bottom + 4) + "px";
     button.hidden = false;
@@ -98,8 +115,15 @@
     if (!box || !pending) return;
     var form = document.createElement("form");
     form.method = "post";
-    form.action = newClaimUrl(box);
-    field(form, "version_id", box.getAttribute("data-version-id"));
+    var orphan = reattachForm();
+    if (orphan) {
+      form.action = orphan.getAttribute("action");
+      var version = orphan.querySelector("input[name=row_version]");
+      field(form, "row_version", version && version.value);
+    } else {
+      form.action = newClaimUrl(box);
+      field(form, "version_id", box.getAttribute("data-version-id"));
+    }
     field(form, "start", pending.start);
     field(form, "end", pending.end);
     field(form, "quote", pending.quote);
