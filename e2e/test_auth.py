@@ -15,10 +15,20 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import LiveServer, free_port, sign_in
 
 NAV = {
-    "admin": {"Articles", "API tokens", "Exports", "Rating scale", "Users", "Desk settings"},
-    "editor": {"Articles", "API tokens", "Exports", "Rating scale"},
-    "reviewer": {"Articles", "API tokens", "Exports"},
-    "researcher": {"Articles", "API tokens", "Exports"},
+    "admin": {
+        "Articles",
+        "Claims",
+        "Dashboard",
+        "API tokens",
+        "Exports",
+        "SQL",
+        "Rating scale",
+        "Users",
+        "Desk settings",
+    },
+    "editor": {"Articles", "Claims", "Dashboard", "API tokens", "Exports", "Rating scale"},
+    "reviewer": {"Articles", "Claims", "Dashboard", "API tokens", "Exports"},
+    "researcher": {"Articles", "Claims", "Dashboard", "API tokens", "Exports", "SQL"},
 }
 
 
