@@ -11,17 +11,17 @@ import sys
 from typing import Annotated, Literal
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk import cli_accounts, cli_export, cli_import, cli_query, cli_sources
 from claimdesk.cli_support import BUSY, database_session, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
 from claimdesk.core.textsafety import show_hidden
-from claimdesk.progress import Progress
-from claimdesk.services import articles, demo, inputs
-from claimdesk.services.events import SYSTEM
-from claimdesk.store.engine import is_contention
+from claimdesk.services import inputs
+
+# The database stack (SQLAlchemy, SQLModel, the store, most services), the HTTP client and
+# the web server are imported inside the commands that use them: `claimdesk --help` and
+# `claimdesk extract` never load them (tests/test_cli_startup.py, bench/cli_startup.py).
 
 app = typer.Typer(
     name="claimdesk",
@@ -124,6 +124,12 @@ def ingest_command(
     Example: claimdesk ingest ../shared/fixtures/seed-article.txt articles/ https://example.org/a
     Example: claimdesk ingest --new-version-of 12 corrected-story.html
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from claimdesk.progress import Progress
+    from claimdesk.services import articles
+    from claimdesk.services.events import SYSTEM
+
     kind = _kind(from_kind)
     names = list(inputs.expand(_with_stdin_list(sources)))
     if not names:
@@ -164,6 +170,8 @@ def ingest_command(
 
 
 def _item_error(exc: Exception) -> str:
+    from claimdesk.store.engine import is_contention
+
     if isinstance(exc, InputError):
         return str(exc)
     if is_contention(exc):
@@ -192,6 +200,9 @@ def demo_command() -> None:
 
     Example: CLAIMDESK_DATABASE_URL=sqlite:///var/claimdesk.db claimdesk demo
     """
+    from claimdesk.services import demo
+    from claimdesk.services.events import SYSTEM
+
     with database_session() as session:
         result = demo.load_demo(session, actor=SYSTEM)
     for email, password in result.accounts:

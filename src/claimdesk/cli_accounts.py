@@ -10,8 +10,6 @@ import typer
 
 from claimdesk.cli_support import database_session, err, fail
 from claimdesk.core.text_input import TextInputError, refuse_nul
-from claimdesk.services import accounts
-from claimdesk.services.events import SYSTEM
 
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage personal API tokens.", no_args_is_help=True)
@@ -30,7 +28,9 @@ def _password(password_stdin: bool, *, generate: bool) -> tuple[str, bool]:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n"), False
     if generate or not sys.stdin.isatty():
-        return accounts.generate_password(), True
+        from claimdesk.services.accounts import generate_password
+
+        return generate_password(), True
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Password again: "):
         raise fail("the passwords differ")
@@ -52,6 +52,9 @@ def users_add(
 
     Example: claimdesk users add ana@desk.example --role editor --password-stdin < pass.txt
     """
+    from claimdesk.services import accounts
+    from claimdesk.services.events import SYSTEM
+
     email = _storable(email, "the email")
     password, generated = _password(password_stdin, generate=generate)
     with database_session(accounts.AccountError) as session:
@@ -67,6 +70,8 @@ def users_list() -> None:
 
     Example: claimdesk users list
     """
+    from claimdesk.services import accounts
+
     with database_session() as session:
         for user in accounts.list_users(session):
             state = "disabled" if user.disabled else "active"
@@ -79,6 +84,9 @@ def users_set_role(email: str, role: str) -> None:
 
     Example: claimdesk users set-role ana@desk.example researcher
     """
+    from claimdesk.services import accounts
+    from claimdesk.services.events import SYSTEM
+
     with database_session(accounts.AccountError) as session:
         accounts.set_role(session, email=email, role=role, actor=SYSTEM)
     err(f"{email} is now {role}")
@@ -96,6 +104,9 @@ def users_set_password(
 
     Example: claimdesk users set-password ana@desk.example --password-stdin < pass.txt
     """
+    from claimdesk.services import accounts
+    from claimdesk.services.events import SYSTEM
+
     password, generated = _password(password_stdin, generate=False)
     with database_session(accounts.AccountError) as session:
         accounts.set_password(session, email=email, password=password, actor=SYSTEM)
@@ -111,6 +122,9 @@ def users_disable(email: str) -> None:
 
     Example: claimdesk users disable ana@desk.example
     """
+    from claimdesk.services import accounts
+    from claimdesk.services.events import SYSTEM
+
     with database_session(accounts.AccountError) as session:
         accounts.set_disabled(session, email=email, disabled=True, actor=SYSTEM)
     err(f"{email} disabled")
@@ -124,6 +138,9 @@ def tokens_create(
 
     Example: TOKEN=$(claimdesk tokens create ana@desk.example --name notebook)
     """
+    from claimdesk.services import accounts
+    from claimdesk.services.events import SYSTEM
+
     email, name = _storable(email, "the email"), _storable(name, "the token name")
     with database_session(accounts.AccountError) as session:
         user = accounts.get_user(session, email)
@@ -139,6 +156,8 @@ def tokens_list(
 
     Example: claimdesk tokens list ana@desk.example
     """
+    from claimdesk.services import accounts
+
     with database_session(accounts.AccountError) as session:
         user = accounts.get_user(session, email) if email else None
         for token, owner in accounts.list_tokens(session, user=user):
@@ -152,6 +171,9 @@ def tokens_revoke(token_id: int) -> None:
 
     Example: claimdesk tokens revoke 3
     """
+    from claimdesk.services import accounts
+    from claimdesk.services.events import SYSTEM
+
     with database_session(accounts.AccountError) as session:
         accounts.revoke_token(session, token_id=token_id, actor=SYSTEM)
     err(f"token {token_id} revoked")

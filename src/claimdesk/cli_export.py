@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,7 +21,9 @@ from claimdesk.cli_support import err, fail, open_database
 from claimdesk.core.exports import FORMATS, FilterError, build_query, get_format
 from claimdesk.core.exports.filters import ExportQuery
 from claimdesk.core.permissions import Role
-from claimdesk.services import desk, exports
+
+if TYPE_CHECKING:
+    from claimdesk.services import exports
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -104,6 +106,8 @@ def export_command(
 
 
 def _run(fmt: str, query: ExportQuery, output: Path | None, base_url: str) -> int:
+    from claimdesk.services import desk, exports  # the database stack: only when exporting
+
     db = open_database()
     try:
         with db.session() as session:

@@ -11,13 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.cli_support import BUSY, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES
 from claimdesk.core.imports.annotations import AnnotationFileError, read_annotations
-from claimdesk.services import annotation_import
-from claimdesk.store.engine import is_contention
 
 MAX_FILE_BYTES = max(MAX_INPUT_BYTES, 200 * 1024 * 1024)
 
@@ -59,6 +56,11 @@ def annotations_command(
         raise typer.Exit(2) from None
     for problem in unreadable:
         err(f"skipped {problem}")
+    from sqlalchemy.exc import SQLAlchemyError  # the database stack: only when importing
+
+    from claimdesk.services import annotation_import
+    from claimdesk.store.engine import is_contention
+
     db = open_database()
     try:
         report = annotation_import.import_annotations(

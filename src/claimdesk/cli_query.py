@@ -18,7 +18,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,8 +27,9 @@ from claimdesk.core import research as rules
 from claimdesk.core.exports.tables import neutralise_formula
 from claimdesk.core.permissions import Role, parse_role
 from claimdesk.core.textsafety import show_hidden
-from claimdesk.services import research
-from claimdesk.services.research import ClaimItem
+
+if TYPE_CHECKING:
+    from claimdesk.services.research import ClaimItem
 
 FORMATS = ("table", "json", "csv")
 CSV_COLUMNS = (
@@ -133,6 +134,8 @@ def query_command(
         sort = rules.check_sort(sort)
     except ValueError as exc:  # FilterError is one
         raise _usage_error(str(exc)) from None
+    from claimdesk.services import research  # the database stack: only when querying
+
     db = open_database()
     try:
         with db.session() as session:

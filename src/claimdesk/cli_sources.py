@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.cli_support import BUSY, err, fail, open_database
 from claimdesk.core.sources_formats import FormatError, detect_format, parse_mapping
-from claimdesk.progress import Progress
-from claimdesk.services import matching, sources
-from claimdesk.services.events import SYSTEM
-from claimdesk.services.matching import SourceMatch
-from claimdesk.store.engine import is_contention
+
+if TYPE_CHECKING:
+    from claimdesk.services.matching import SourceMatch
 
 FORMATS = ("auto", "csv", "jsonl", "claimreview")
 MAX_ERRORS_SHOWN = 50
@@ -63,6 +60,13 @@ def import_command(
         columns = parse_mapping(mapping or [])
     except FormatError as exc:
         raise typer.BadParameter(str(exc), param_hint="--map") from None
+    from sqlalchemy.exc import SQLAlchemyError  # the database stack: only when importing
+
+    from claimdesk.progress import Progress
+    from claimdesk.services import sources
+    from claimdesk.services.events import SYSTEM
+    from claimdesk.store.engine import is_contention
+
     db = open_database()
     failed = False
     try:
@@ -169,6 +173,8 @@ def match_command(
             raise fail(str(exc)) from None
     else:
         batch = [("1", text or "")]
+    from claimdesk.services import matching  # the database stack: only when matching
+
     db = open_database()
     try:
         with db.session() as session:

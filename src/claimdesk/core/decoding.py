@@ -7,8 +7,6 @@ import re
 import unicodedata
 from typing import Literal
 
-from charset_normalizer import from_bytes
-
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 
 Kind = Literal["text", "markdown", "html"]
@@ -97,6 +95,8 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(name), codecs.lookup(name).name
         except (LookupError, UnicodeDecodeError):
             pass
+    from charset_normalizer import from_bytes  # only for input that is not UTF-8
+
     best = from_bytes(data[:262144]).best()
     if best is None or best.encoding is None:
         raise InputError(

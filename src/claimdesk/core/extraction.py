@@ -11,7 +11,7 @@ check-worthiness (``claims``, ``scoring``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from claimdesk.core.claims import candidates, duplicate_key
 from claimdesk.core.cleaning import clean_text
@@ -24,11 +24,13 @@ from claimdesk.core.decoding import (
     sniff_kind,
 )
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
-from claimdesk.core.fetch import FetchedDocument, fetch_url
 from claimdesk.core.markup import PageText, html_to_text, markdown_to_text
 from claimdesk.core.scoring import load_model
 from claimdesk.core.segmentation import segment
 from claimdesk.core.textsafety import hidden_character_flags
+
+if TYPE_CHECKING:
+    from claimdesk.core.fetch import FetchedDocument, fetch_url
 
 __all__ = [
     "DECISION_THRESHOLD",
@@ -43,6 +45,17 @@ __all__ = [
     "extract_from_text",
     "fetch_url",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``fetch_url`` and ``FetchedDocument`` load the HTTP client (httpx) on first use, so
+    extracting a file or stdin never imports it."""
+    if name in ("fetch_url", "FetchedDocument"):
+        from claimdesk.core import fetch
+
+        return getattr(fetch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 MODEL_VERSION = load_model().version
 DECISION_THRESHOLD = load_model().threshold

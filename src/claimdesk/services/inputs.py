@@ -9,7 +9,7 @@ from typing import Literal
 
 from claimdesk.core.decoding import check_size
 from claimdesk.core.errors import InputError
-from claimdesk.core.extraction import Extraction, extract, fetch_url
+from claimdesk.core.extraction import Extraction, extract
 
 Kind = Literal["text", "markdown", "html"]
 INGESTIBLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
@@ -52,6 +52,8 @@ def load(name: str, *, kind: Kind | None = None, public_only: bool = False) -> L
     ``public_only`` refuses URLs on private or local networks.
     """
     if is_url(name):
+        from claimdesk.core.fetch import fetch_url  # the HTTP client: only for a URL
+
         fetched = fetch_url(name, public_only=public_only)
         extraction = extract(
             fetched.content,
