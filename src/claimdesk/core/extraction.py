@@ -106,12 +106,28 @@ class Extraction:
     model_version: str = MODEL_VERSION
 
     def to_dict(self, *, min_score: float | None = DECISION_THRESHOLD) -> dict[str, Any]:
-        kept = [c for c in self.claims if min_score is None or c.score >= min_score]
+        """The article and its claims scoring at least ``min_score`` (None: every candidate).
+
+        In this output ``duplicate_of`` is a position in the ``claims`` list printed, never
+        an index into the unfiltered candidates: a repeat points at the first *printed*
+        occurrence of its claim, and that one has ``null``. So when the first occurrence
+        scores below ``min_score`` and a repeat does not, the first repeat printed becomes
+        the one the later repeats point at.
+        """
+        kept = [
+            (i, c) for i, c in enumerate(self.claims) if min_score is None or c.score >= min_score
+        ]
+        first_printed: dict[int, int] = {}  # first occurrence's index -> printed position
+        rows = []
+        for position, (index, claim) in enumerate(kept):
+            group = index if claim.duplicate_of is None else claim.duplicate_of
+            first = first_printed.setdefault(group, position)
+            rows.append({**claim.to_dict(), "duplicate_of": None if first == position else first})
         return {
             "title": self.title,
             "metadata": self.metadata,
             "text": self.text,
-            "claims": [c.to_dict() for c in kept],
+            "claims": rows,
         }
 
 
