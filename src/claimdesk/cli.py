@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Literal
+import traceback
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -18,6 +20,7 @@ from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
 from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
 from claimdesk.core.textsafety import show_hidden
 from claimdesk.services import inputs
+from claimdesk.services.inputs import INGESTIBLE_SUFFIXES
 
 # The database stack (SQLAlchemy, SQLModel, the store, most services), the HTTP client and
 # the web server are imported inside the commands that use them: `claimdesk --help` and
@@ -38,7 +41,14 @@ InputKind = Literal["text", "markdown", "html"]
 
 @app.command("extract")
 def extract_command(
-    source: Annotated[str, typer.Argument(help="A file path, an http(s) URL, or - for stdin.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="File paths, folders, http(s) URLs, or - for stdin. One file, URL or - "
+            "prints one JSON object; several, or a folder, print JSON Lines.",
+            show_default=False,
+        ),
+    ],
     output_format: Annotated[
         str, typer.Option("--format", help="json (one object) or table.")
     ] = "json",
@@ -56,26 +66,106 @@ def extract_command(
 ) -> None:
     """Clean an article and print its claims; needs no database.
 
+    Batch: several paths, URLs or folders print JSON Lines, one article per line: the
+    single-article object with a "path" first. A folder gives its .txt, .text, .md,
+    .markdown, .html, .htm and .xhtml files (recursively, in sorted order). An article that
+    fails is a line {"path": ..., "error": ...} and the rest go on; the exit code is then 1.
+    A summary goes to stderr. "duplicate_of" is the position of the claim's first printed
+    occurrence in "claims" (null for a first one), whatever --min-score keeps.
+
     Example: claimdesk extract article.html --format table --min-score 0.3
+
+    Example: claimdesk extract a.html b.txt articles/ > claims.jsonl
     """
     if output_format not in ("json", "table"):
         raise typer.BadParameter("choose json or table", param_hint="--format")
     kind = _kind(from_kind)
+    threshold = DECISION_THRESHOLD if min_score is None else min_score
+    if sources.count("-") > 1:
+        raise typer.BadParameter("- (stdin) can be given once")
+    if len(sources) > 1 or Path(sources[0]).is_dir():
+        if output_format != "json":
+            raise typer.BadParameter(
+                "several articles print JSON Lines: leave out --format table",
+                param_hint="--format",
+            )
+        _extract_batch(sources, kind, threshold)
+        return
     try:
-        if source == "-":
-            # one byte past the limit is enough for extraction to refuse it
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-            extraction = inputs.from_data(data, name="stdin", kind=kind).extraction
-        else:
-            extraction = inputs.load(source, kind=kind).extraction
+        extraction = _load(sources[0], kind)
     except InputError as exc:
         raise fail(str(exc)) from None
-    threshold = DECISION_THRESHOLD if min_score is None else min_score
     if output_format == "json":
         json.dump(extraction.to_dict(min_score=threshold), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         _print_table(extraction, threshold)
+
+
+def _load(source: str, kind: InputKind | None) -> Extraction:
+    if source == "-":
+        # one byte past the limit is enough for extraction to refuse it
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        return inputs.from_data(data, name="stdin", kind=kind).extraction
+    return inputs.load(source, kind=kind).extraction
+
+
+def _batch_items(sources: list[str]) -> list[tuple[str, str | None]]:
+    """(path, None) for each article to extract, or (name, error) for a name that gives
+    none: a folder without articles."""
+    items: list[tuple[str, str | None]] = []
+    for name in sources:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            found = sorted(
+                str(child)
+                for child in path.rglob("*")
+                if child.is_file() and child.suffix.lower() in INGESTIBLE_SUFFIXES
+            )
+            if not found:
+                kinds = ", ".join(INGESTIBLE_SUFFIXES)
+                items.append((name, f"{name}: no article files ({kinds}) in this folder"))
+            items.extend((child, None) for child in found)
+        else:
+            items.append((name, None))
+    return items
+
+
+def _extract_batch(sources: list[str], kind: InputKind | None, threshold: float) -> None:
+    """JSON Lines on stdout, one article per line, flushed as each is done."""
+    items = _batch_items(sources)
+    failures = 0
+    for name, problem in items:
+        line: dict[str, Any] = {"path": name}
+        if problem is None:
+            try:
+                line.update(_load(name, kind).to_dict(min_score=threshold))
+            except InputError as exc:
+                problem = str(exc)
+            except Exception as exc:  # one article's bug must not stop the batch
+                err(f"{name}: unexpected error")
+                traceback.print_exc(file=sys.stderr)
+                problem = f"unexpected error ({type(exc).__name__}): {exc}"
+        if problem is not None:
+            failures += 1
+            line = {"path": name, "error": problem}
+        _write_line(json.dumps(line, ensure_ascii=False))
+    err(f"extracted {len(items) - failures} of {len(items)}; {failures} failed")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _write_line(line: str) -> None:
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        import contextlib
+        import os
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
 
 
 def _kind(value: str | None) -> InputKind | None:
