@@ -71,7 +71,7 @@ def test_each_filter(
     with db.session() as s:
         assert _names(desk, s, "editor", **given) == editor
         assert _names(desk, s, "researcher", **given) == researcher
-        assert _names(desk, s, "reviewer", **given) == editor  # reviewers see the desk's work
+        assert _names(desk, s, "reviewer", **given) == researcher  # as on the dashboard
 
 
 def test_researchers_see_only_published_verdicts(db: Database, desk: ResearchDesk) -> None:

@@ -100,6 +100,8 @@ def test_researchers_never_see_work_in_progress(
     items = seen[0].json()["items"]
     assert {i["verdict"]["state"] for i in items if i["verdict"]} == {"published"}
     assert seen[2].json()["by_verdict"] == {"False": 1, "Unverifiable": 1}
+    reviewer = api.get("/api/stats", headers=tokens["reviewer"]).json()
+    assert reviewer == seen[2].json()  # reviewers count published verdicts, as researchers
     staff = api.get("/api/stats", headers=tokens["editor"]).json()
     assert staff["by_verdict"] == {"Mostly false": 1, "Unverifiable": 2}
     assert "Mostly false" in api.get("/api/claims?format=ndjson", headers=tokens["editor"]).text

@@ -8,9 +8,10 @@ neither repeats nor skips rows, even where many rows share the sort key). A curs
 is not one of ours is refused with ``CursorError``; its values are only ever compared
 with, never executed, so a forged one can do no more than start a page elsewhere.
 
-Who sees what: whoever works on verdicts (reviewers, editors, admins) sees a claim's
-latest verdict, work in progress included; everyone else (researchers) sees only its
-latest *published* verdict, and filters, sorts and counts see what they see.
+Who sees what: whoever approves verdicts (editors, admins) sees a claim's latest verdict,
+work in progress included; everyone else (researchers, and reviewers, as on the dashboard
+and in exports) sees only its latest *published* verdict, and filters, sorts and counts
+see what they see.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class CursorError(FilterError):
 
 def sees_work_in_progress(role: str | None) -> bool:
     """Whether ``role`` sees verdicts before they are published (None: the public)."""
-    return role is not None and allows(role, Permission.PROPOSE_VERDICT)
+    return role is not None and allows(role, Permission.APPROVE_VERDICT)
 
 
 @dataclass(frozen=True)

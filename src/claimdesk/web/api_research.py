@@ -1,7 +1,7 @@
 """The research JSON API: claims by filters (paged by cursor, or streamed as NDJSON),
 articles, and counts.
 
-Researchers see published verdicts only; reviewers, editors and admins see work in
+Researchers and reviewers see published verdicts only; editors and admins see work in
 progress too (``core.research.sees_work_in_progress``). Errors are JSON
 ``{"detail": "..."}``: 401 anonymous, 422 a filter, sort, limit or cursor that cannot be
 used (said in words). Views only translate: the queries live in ``services.research``.
@@ -68,8 +68,10 @@ class ClaimOut(BaseModel):
     row_version: int
     statement: str
     quote: str
-    start: int
-    end: int
+    start: int | None
+    end: int | None
+    anchor_state: str
+    version_id: int
     claimant: str | None
     claim_date: date | None
     score: float
@@ -92,6 +94,8 @@ _CLAIM_EXAMPLE: dict[str, Any] = {  # no nulls: FastAPI leaves them out of the s
     "quote": "the new tram line will cost 40% more than planned",
     "start": 96,
     "end": 146,
+    "anchor_state": "anchored",
+    "version_id": 7,
     "claimant": "Councillor Ana Ruiz",
     "claim_date": "2026-03-03",
     "score": 0.8,
@@ -277,8 +281,9 @@ def list_claims(
     format: Literal["json", "ndjson"] = "json",
 ) -> Any:
     """Claims matching every filter given, a page at a time (``next_cursor`` leads on), or
-    with ``format=ndjson`` all of them streamed, one claim per line. Researchers see
-    published verdicts only: the verdict, reviewer and date filters look at those too."""
+    with ``format=ndjson`` all of them streamed, one claim per line. Researchers and
+    reviewers see published verdicts only: the verdict, reviewer and date filters and the
+    search look at those too."""
     try:
         filters = rules.build_filters(
             q=q,
@@ -336,7 +341,7 @@ def list_articles(
 
 @router.get("/stats", response_model=StatsOut, responses=ERRORS)
 def get_stats(session: SessionDep, principal: Reader) -> StatsOut:
-    """How many claims there are, by status and by verdict label (researchers: the labels
-    of published verdicts only)."""
+    """How many claims there are, by status and by verdict label (researchers and
+    reviewers: the labels of published verdicts only)."""
     found = research.stats(session, role=principal.role)
     return StatsOut(claims=found.claims, by_status=found.by_status, by_verdict=found.by_verdict)
