@@ -9,6 +9,9 @@ tokeniser). A claim matches when one of its texts holds every term:
   text contains every term's root (``LIKE``), Python confirms with the tokeniser. Only
   quotes that differ from the statement are read (the index covers the others).
 
+The matching claims are found once, as a set of ids, so the listing and each facet count
+start from those few claims (``ids_condition``) rather than testing every claim.
+
 Fuzzy: a term no indexed statement holds (a typo, usually) also matches the indexed terms
 within a small edit distance of it that start with the same letter (``Search.corrections``
 says which), in statements, quotes and rationales alike.
@@ -16,18 +19,20 @@ says which), in statements, quotes and rationales alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ARRAY, ColumnElement, Integer, bindparam, func, or_, select
 from sqlmodel import Session
 
 from claimdesk.core.match_text import query_terms, terms
+from claimdesk.core.workflow import VerdictState
 from claimdesk.store import search_index
 from claimdesk.store.models import Claim, Verdict
 
-__all__ = ["Search", "edit_distance", "prepare", "text_condition"]
+__all__ = ["Search", "edit_distance", "ids_condition", "matching_claims", "prepare"]
 
 _CLAIM = Claim.__table__  # type: ignore[attr-defined]
 _VERDICT = Verdict.__table__  # type: ignore[attr-defined]
@@ -127,37 +132,68 @@ def _narrowed(column: Any, search: Search) -> list[ColumnElement[bool]]:
     return where
 
 
-def _quote_matches(session: Session, search: Search) -> list[int]:
+def _quote_matches(session: Session, search: Search) -> set[int]:
     query = select(_CLAIM.c.id, _CLAIM.c.quote).where(
         _CLAIM.c.quote != _CLAIM.c.statement, *_narrowed(_CLAIM.c.quote, search)
     )
-    return [int(cid) for cid, quote in session.connection().execute(query) if search.holds(quote)]
+    return {int(cid) for cid, quote in session.connection().execute(query) if search.holds(quote)}
 
 
-def _rationale_matches(session: Session, search: Search) -> list[int]:
-    query = select(_VERDICT.c.id, _VERDICT.c.rationale).where(
+def _rationale_matches(session: Session, search: Search, *, wip: bool) -> dict[int, int]:
+    """verdict id -> claim id of the verdicts (published ones unless ``wip``) whose
+    rationale holds the search."""
+    query = select(_VERDICT.c.id, _VERDICT.c.claim_id, _VERDICT.c.rationale).where(
         _VERDICT.c.rationale != "", *_narrowed(_VERDICT.c.rationale, search)
     )
-    return [int(vid) for vid, text in session.connection().execute(query) if search.holds(text)]
+    if not wip:
+        query = query.where(_VERDICT.c.state == VerdictState.PUBLISHED.value)
+    return {
+        int(vid): int(cid)
+        for vid, cid, text in session.connection().execute(query)
+        if search.holds(text)
+    }
 
 
-def _statement_matches(session: Session, groups: Sequence[Sequence[str]]) -> Any:
-    dialect = session.connection().dialect.name
-    found = search_index.claims_holding_each(dialect, groups).subquery("q")
-    return select(found.c.claim_id)
+def ids_condition(session: Session, column: Any, ids: Collection[int]) -> ColumnElement[bool]:
+    """``column IN ids`` with the ids bound as one value (a JSON array on SQLite, an array
+    on PostgreSQL), however many there are."""
+    if session.connection().dialect.name == search_index.SQLITE:
+        listed = select(func.json_each(json.dumps(sorted(ids))).table_valued("value").c.value)
+        condition: ColumnElement[bool] = column.in_(listed.scalar_subquery())
+    else:
+        every = bindparam("ids", sorted(ids), type_=ARRAY(Integer), unique=True)
+        condition = column == func.any(every)
+    return condition
 
 
-def text_condition(session: Session, search: Search, verdict: Any) -> ColumnElement[bool]:
-    """A condition on ``claim`` (and ``verdict``, the alias of the verdict the caller may
-    see) that holds for the claims ``search`` matches. An unpublished rationale never
-    matches for a researcher: it can only match through the visible verdict's id."""
+def matching_claims(session: Session, search: Search, *, wip: bool) -> set[int]:
+    """The ids of the claims ``search`` matches as a caller sees them: its statement or
+    quote holds the search, or the rationale of its latest verdict does (its latest
+    published one unless ``wip``), so an unpublished rationale never matches for a
+    researcher. Database errors propagate."""
     if search.is_empty:
-        return true()
-    parts: list[ColumnElement[bool]] = [_CLAIM.c.id.in_(_statement_matches(session, search.groups))]
-    quoted = _quote_matches(session, search)
-    if quoted:
-        parts.append(_CLAIM.c.id.in_(quoted))
-    reasoned = _rationale_matches(session, search)
-    if reasoned:
-        parts.append(verdict.c.id.in_(reasoned))
-    return or_(false(), *parts)
+        raise ValueError("an empty search matches everything: do not filter by it")
+    cache: dict[tuple[Any, ...], set[int]] = session.info.setdefault("matching_claims", {})
+    key = (search.groups, wip)  # a page lists and counts facets in one read-only session
+    if key not in cache:
+        cache[key] = _matching_claims(session, search, wip=wip)
+    return cache[key]
+
+
+def _matching_claims(session: Session, search: Search, *, wip: bool) -> set[int]:
+    conn = session.connection()
+    query = search_index.claims_holding_each(conn.dialect.name, search.groups)
+    found = {int(r[0]) for r in conn.execute(query)}
+    found |= _quote_matches(session, search)
+    reasoned = _rationale_matches(session, search, wip=wip)
+    others = {cid for cid in reasoned.values() if cid not in found}
+    if others:
+        latest = select(_VERDICT.c.claim_id, func.max(_VERDICT.c.id)).where(
+            ids_condition(session, _VERDICT.c.claim_id, others)
+        )
+        if not wip:
+            latest = latest.where(_VERDICT.c.state == VerdictState.PUBLISHED.value)
+        for cid, vid in conn.execute(latest.group_by(_VERDICT.c.claim_id)):
+            if int(vid) in reasoned:
+                found.add(int(cid))
+    return found
