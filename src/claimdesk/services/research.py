@@ -162,12 +162,15 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _conditions(session: Session, filters: ClaimFilters, v: Any) -> list[ColumnElement[bool]]:
+def _conditions(
+    session: Session, filters: ClaimFilters, v: Any, *, wip: bool = False
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if filters.q:  # statements, quotes and visible rationales; fuzzy (services.claim_search)
         search = claim_search.prepare(session, filters.q)
         if not search.is_empty:
-            where.append(claim_search.text_condition(session, search, v))
+            found = claim_search.matching_claims(session, search, wip=wip)
+            where.append(claim_search.ids_condition(session, _CLAIM.c.id, found))
     if filters.verdict:
         where.append(_lower_equals(v.c.label_name, filters.verdict))
     if filters.statuses:
@@ -202,8 +205,11 @@ def _conditions(session: Session, filters: ClaimFilters, v: Any) -> list[ColumnE
 
 
 def _filtered(session: Session, filters: ClaimFilters, role: str | None) -> tuple[Select[Any], Any]:
-    joined, v = _visible_verdict(research.sees_work_in_progress(role))
-    query = select(_CLAIM.c.id).select_from(joined).where(*_conditions(session, filters, v))
+    wip = research.sees_work_in_progress(role)
+    joined, v = _visible_verdict(wip)
+    query = (
+        select(_CLAIM.c.id).select_from(joined).where(*_conditions(session, filters, v, wip=wip))
+    )
     return query, v
 
 
