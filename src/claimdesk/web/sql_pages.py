@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from claimdesk.core.permissions import Permission
@@ -39,8 +40,28 @@ EXAMPLE = (
     "GROUP BY v.label\n"
     "ORDER BY claims DESC"
 )
-_RESULT_EXAMPLE = {"columns": ["label", "claims"], "rows": [["False", 12]], "truncated": False}
+_RESULT_EXAMPLE: dict[str, Any] = {
+    "columns": ["label", "claims"],
+    "rows": [["False", 12]],
+    "truncated": False,
+}
 _REFUSED_EXAMPLE = {"detail": "Only one statement at a time: remove everything after …"}
+
+
+class SqlResult(BaseModel):
+    """The rows of a query: values are JSON numbers, text (times in ISO 8601, UUIDs, blobs
+    in base64), JSON for JSON columns, or null."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_RESULT_EXAMPLE]})
+    columns: list[str] = Field(description="The result's column names, in order.")
+    rows: list[list[Any]] = Field(description="At most 1000 rows, each a list of values.")
+    truncated: bool = Field(description="There were more rows than came back.")
+
+
+class SqlError(BaseModel):
+    detail: str = Field(description="Why the query was refused, failed or stopped, in words.")
+
+
 _POST_BODY = {
     "requestBody": {
         "required": True,
@@ -65,9 +86,12 @@ _POST_BODY = {
     }
 }
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {"example": _RESULT_EXAMPLE}}},
+    401: {"model": SqlError, "description": "Not signed in (send a Bearer token)."},
+    403: {"model": SqlError, "description": "Only researchers and admins may query."},
     422: {
-        "description": "Refused, failed or stopped by the time limit",
+        "model": SqlError,
+        "description": "Refused (not one read-only query over your views), failed, or "
+        "stopped by the time limit.",
         "content": {"application/json": {"example": _REFUSED_EXAMPLE}},
     },
 }
@@ -89,9 +113,13 @@ def _json(result: sql_console.QueryResult) -> dict[str, Any]:
     return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
 
-@router.get("/api/sql", responses=_RESPONSES)
+@router.get("/api/sql", response_model=SqlResult, responses=_RESPONSES)
 async def get_api_sql(
-    db: DatabaseDep, principal: Querier, sql: Annotated[str, Query(max_length=MAX_SQL_LENGTH)]
+    db: DatabaseDep,
+    principal: Querier,
+    sql: Annotated[
+        str, Query(max_length=MAX_SQL_LENGTH, description="One SELECT over your views.")
+    ],
 ) -> dict[str, Any]:
     """Run one read-only query over your research views; at most 1000 rows, 3 seconds."""
     return _json(await run_in_threadpool(_run, db, principal, sql))
@@ -121,7 +149,7 @@ async def _posted_sql(request: Request) -> str:
     return value
 
 
-@router.post("/api/sql", responses=_RESPONSES, openapi_extra=_POST_BODY)
+@router.post("/api/sql", response_model=SqlResult, responses=_RESPONSES, openapi_extra=_POST_BODY)
 async def post_api_sql(request: Request, db: DatabaseDep, principal: Querier) -> dict[str, Any]:
     """Run one read-only query sent as a ``sql`` form field or a JSON ``{"sql": …}``."""
     sql = await _posted_sql(request)
