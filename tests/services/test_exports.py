@@ -230,3 +230,46 @@ def test_desk_settings_default_pattern_and_validation(db: Database) -> None:
                 desk_service.update_desk(s, actor=SYSTEM, **values)  # type: ignore[arg-type]
             s.rollback()
         assert desk_service.get_desk(s) == view  # nothing refused was kept
+
+
+def test_an_orphaned_claim_is_exported_by_its_quote_alone(built: ExportDesk) -> None:
+    """A published claim whose sentence a correction deleted keeps its verdict in every
+    export, but no offsets: annotations carry only its quote, CSV/JSONL leave the span
+    empty, and the annotation tools (which label spans in the text) leave it out."""
+    from claimdesk.core.extraction import Extraction
+    from claimdesk.services import articles
+    from claimdesk.store.models import ArticleVersion, Claim
+
+    s = built.session
+    claim = s.get(Claim, built.claims["published"])
+    assert claim is not None
+    current = s.get(ArticleVersion, claim.version_id)
+    assert current is not None
+    corrected = current.text.replace(claim.quote, "")
+    articles.ingest(
+        s,
+        extraction=Extraction(title="Corrected", text=corrected, claims=[]),
+        actor=SYSTEM,
+        new_version_of=claim.article_id,
+    )
+    s.expire_all()
+    assert s.get(Claim, built.claims["published"]).anchor_state == "orphaned"  # type: ignore[union-attr]
+    uuid = built.uuids["published"]
+    query = build_query(role="editor")
+    record = next(r for r in exports.records(s, query) if r.claim_uuid == uuid)
+    assert (record.start, record.end) == (None, None)
+
+    collection = json.loads("".join(exports.export(s, "annotations", query, DESK, role="editor")))
+    mine = [a for a in collection["first"]["items"] if uuid in json.dumps(a)]
+    assert len(mine) == 1
+    selectors = mine[0]["target"]["selector"]
+    assert [sel["type"] for sel in selectors] == ["TextQuoteSelector"]
+    assert selectors[0]["exact"] == claim.quote  # type: ignore[union-attr]
+
+    rows = list(
+        csv.DictReader(io.StringIO("".join(exports.export(s, "csv", query, DESK, role="editor"))))
+    )
+    row = next(r for r in rows if uuid in r.values())
+    assert (row["start"], row["end"]) == ("", "")
+    for tool in ("doccano", "labelstudio"):
+        assert uuid not in "".join(exports.export(s, tool, query, DESK, role="editor"))

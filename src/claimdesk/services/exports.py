@@ -36,6 +36,7 @@ from claimdesk.core.exports import (
     chunks,
     get_format,
 )
+from claimdesk.services.reanchoring import ORPHANED
 from claimdesk.store.models import (
     Article,
     ArticleVersion,
@@ -255,8 +256,8 @@ def _record(
         version_uuid=str(v_uuid),
         version_number=v_number,
         version_date=fetched or created,
-        start=claim.start,
-        end=claim.end,
+        start=None if claim.anchor_state == ORPHANED else claim.start,
+        end=None if claim.anchor_state == ORPHANED else claim.end,
         quote=claim.quote,
         prefix=claim.prefix,
         suffix=claim.suffix,

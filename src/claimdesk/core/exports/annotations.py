@@ -113,13 +113,13 @@ def _target(record: ExportRecord) -> dict[str, Any]:
         quote["prefix"] = record.prefix
     if record.suffix:
         quote["suffix"] = record.suffix
+    selectors: list[dict[str, Any]] = [quote]
+    if record.start is not None and record.end is not None:  # None: an orphan, quote only
+        selectors.append({"type": "TextPositionSelector", "start": record.start, "end": record.end})
     return {
         "type": "SpecificResource",
         "source": record.article_uri,
-        "selector": [
-            quote,
-            {"type": "TextPositionSelector", "start": record.start, "end": record.end},
-        ],
+        "selector": selectors,
         "state": {"type": "TimeState", "sourceDate": iso_datetime(record.version_date)},
     }
 

@@ -75,7 +75,9 @@ class ExportRecord:
 
     Offsets (``start``, ``end``) are Python string indices (Unicode code points) into the
     cleaned text of the article version the claim is anchored in; ``article_text`` is that
-    text, filled only for the formats that carry it (doccano, Label Studio).
+    text, filled only for the formats that carry it (doccano, Label Studio). An orphaned
+    claim (its words gone from a new version of the article) has no offsets: ``start`` and
+    ``end`` are None and only its old quote (with its context) is exported.
     """
 
     claim_uuid: str
@@ -86,8 +88,8 @@ class ExportRecord:
     version_uuid: str
     version_number: int
     version_date: datetime
-    start: int
-    end: int
+    start: int | None
+    end: int | None
     quote: str
     prefix: str
     suffix: str

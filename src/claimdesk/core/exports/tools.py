@@ -50,15 +50,21 @@ def _meta(first: ExportRecord) -> dict[str, Any]:
     }
 
 
+def _anchored(records: Iterable[ExportRecord]) -> Iterator[ExportRecord]:
+    """The claims with a span: an orphaned claim has no words to label in the text."""
+    return (r for r in records if r.start is not None and r.end is not None)
+
+
 def doccano_chunks(records: Iterable[ExportRecord], desk: DeskInfo) -> Iterator[str]:
     """doccano sequence-labelling JSONL: ``{"text", "label": [[start, end, label]], …}``;
     the other keys are kept by doccano as the example's metadata."""
-    for group in _groups(records):
+    for group in _groups(_anchored(records)):
         text = _text(group)
         item = {
             "text": text,
             "label": [
-                [utf16_offset(text, r.start), utf16_offset(text, r.end), r.label] for r in group
+                [utf16_offset(text, r.start or 0), utf16_offset(text, r.end or 0), r.label]
+                for r in group
             ],
             **_meta(group[0]),
             "claims": [
@@ -97,7 +103,7 @@ def labelstudio_chunks(records: Iterable[ExportRecord], desk: DeskInfo) -> Itera
     ``<Labels name="label" toName="text">`` over ``<Text name="text" value="$text">``)."""
     yield "["
     separator = "\n"
-    for group in _groups(records):
+    for group in _groups(_anchored(records)):
         yield separator + json.dumps(_labelstudio_task(group), ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
