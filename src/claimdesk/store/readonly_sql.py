@@ -196,7 +196,9 @@ def _run_sqlite(
 
 _ROLE_USABLE = text(
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role)"
-    " THEN pg_has_role(:role, 'MEMBER') AND has_table_privilege(:role, :view, 'SELECT')"
+    " THEN pg_has_role(:role, CASE WHEN current_setting('server_version_num')::int >= 160000"
+    " THEN 'SET' ELSE 'MEMBER' END)"  # PostgreSQL 16: membership without SET is not enough
+    " AND has_table_privilege(:role, :view, 'SELECT')"
     " ELSE false END"
 )
 _BASE_NAMES = text(

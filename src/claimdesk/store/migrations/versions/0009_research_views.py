@@ -91,30 +91,41 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
 END $$"""
 _JOIN_ROLE = """DO $$
 BEGIN
-    IF NOT pg_has_role(current_user, '{role}', 'MEMBER') THEN
-        GRANT {role} TO current_user;
+    IF current_setting('server_version_num')::int >= 160000 THEN
+        -- PostgreSQL 16 gives the creator of a role ADMIN on it but not SET: ask for SET
+        EXECUTE 'GRANT {role} TO CURRENT_USER WITH SET TRUE, INHERIT FALSE';
+    ELSIF NOT pg_has_role(current_user, '{role}', 'MEMBER') THEN
+        GRANT {role} TO CURRENT_USER;
     END IF;
 EXCEPTION WHEN insufficient_privilege OR invalid_grant_operation THEN
     NULL;  -- the console falls back to its name check
 END $$"""
 
 
-def _may_create_roles() -> bool:
-    bind = op.get_bind()
-    row = bind.exec_driver_sql(
-        "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
-    ).first()
-    return bool(row and row[0])
+def _role_powers() -> tuple[bool, bool]:
+    """(superuser, may create roles) for the migrating user."""
+    row = (
+        op.get_bind()
+        .exec_driver_sql(
+            "SELECT rolsuper, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+        )
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
 
 
 def upgrade() -> None:
     for name, sql in (RESEARCH_VIEWS | ADMIN_VIEWS).items():
         op.execute(f"CREATE VIEW {name} AS {sql}")
-    if op.get_bind().dialect.name != "postgresql" or not _may_create_roles():
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    superuser, may_create_roles = _role_powers()
+    if not may_create_roles:
         return
     for role in (RESEARCHER_ROLE, ADMIN_ROLE):
         op.execute(_MAKE_ROLE.format(role=role))
-        op.execute(_JOIN_ROLE.format(role=role))
+        if not superuser:  # a superuser may SET ROLE to any role already
+            op.execute(_JOIN_ROLE.format(role=role))
     for name in RESEARCH_VIEWS:
         op.execute(f"GRANT SELECT ON {name} TO {RESEARCHER_ROLE}, {ADMIN_ROLE}")
     for name in ADMIN_VIEWS:
