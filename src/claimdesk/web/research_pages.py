@@ -296,7 +296,10 @@ def claims_page(
         next_url=state.url(cursor=page.next_cursor) if page.next_cursor else None,
         first_url=state.url() if state.cursor else None,
     )
-    return render(request, "research/claims.html", context, block=block)
+    response = render(request, "research/claims.html", context, block=block)
+    # htmx pushes the state's own address: a form's empty fields and defaults left out
+    response.headers["HX-Push-Url"] = state.url(cursor=state.cursor)
+    return response
 
 
 def csv_row(item: ClaimItem) -> list[Any]:
