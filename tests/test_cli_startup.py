@@ -40,6 +40,9 @@ def _heavy_after(code: str) -> list[str]:
 
 def test_importing_the_cli_loads_no_database_or_web_stack() -> None:
     assert _heavy_after("import claimdesk.cli") == []
+    # nor the extractor: its patterns are compiled only for extract and ingest
+    out = _fresh("import sys, claimdesk.cli; print('claimdesk.core.extraction' in sys.modules)")
+    assert out.strip() == "False"
 
 
 def test_help_and_extract_load_no_database_or_web_stack(tmp_path: Path) -> None:
@@ -63,3 +66,10 @@ def test_a_database_command_still_imports_what_it_needs(tmp_path: Path) -> None:
         "    claimdesk.cli.app(['users', 'list'])"
     )
     assert {"sqlalchemy", "sqlmodel"} <= set(_heavy_after(code))
+
+
+def test_the_help_shows_the_models_decision_threshold() -> None:
+    from claimdesk.cli import decision_threshold
+    from claimdesk.core.extraction import DECISION_THRESHOLD
+
+    assert decision_threshold() == DECISION_THRESHOLD

@@ -10,21 +10,30 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 from claimdesk import cli_accounts, cli_export, cli_import, cli_query, cli_sources
 from claimdesk.cli_support import BUSY, database_session, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES, InputError
-from claimdesk.core.extraction import DECISION_THRESHOLD, Extraction
 from claimdesk.core.textsafety import show_hidden
-from claimdesk.services import inputs
-from claimdesk.services.inputs import INGESTIBLE_SUFFIXES
+
+if TYPE_CHECKING:
+    from claimdesk.core.extraction import Extraction
 
 # The database stack (SQLAlchemy, SQLModel, the store, most services), the HTTP client and
 # the web server are imported inside the commands that use them: `claimdesk --help` and
 # `claimdesk extract` never load them (tests/test_cli_startup.py, bench/cli_startup.py).
+# The extractor too (its patterns take a while to compile): only `extract` and `ingest`.
+
+
+def decision_threshold() -> float:
+    """The check-worthiness model's decision threshold (``core.extraction.DECISION_THRESHOLD``)
+    for the help text, read without importing the extractor."""
+    model = Path(__file__).parent / "core" / "checkworthiness.json"
+    return float(json.loads(model.read_text(encoding="utf-8"))["threshold"])
+
 
 app = typer.Typer(
     name="claimdesk",
@@ -56,7 +65,7 @@ def extract_command(
         float | None,
         typer.Option(
             "--min-score",
-            help=f"Print claims scoring at least this; default {DECISION_THRESHOLD} "
+            help=f"Print claims scoring at least this; default {decision_threshold()} "
             "(the decision threshold). 0 prints every candidate.",
         ),
     ] = None,
@@ -80,6 +89,8 @@ def extract_command(
     if output_format not in ("json", "table"):
         raise typer.BadParameter("choose json or table", param_hint="--format")
     kind = _kind(from_kind)
+    from claimdesk.core.extraction import DECISION_THRESHOLD
+
     threshold = DECISION_THRESHOLD if min_score is None else min_score
     if sources.count("-") > 1:
         raise typer.BadParameter("- (stdin) can be given once")
@@ -103,6 +114,8 @@ def extract_command(
 
 
 def _load(source: str, kind: InputKind | None) -> Extraction:
+    from claimdesk.services import inputs
+
     if source == "-":
         # one byte past the limit is enough for extraction to refuse it
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
@@ -113,6 +126,8 @@ def _load(source: str, kind: InputKind | None) -> Extraction:
 def _batch_items(sources: list[str]) -> list[tuple[str, str | None]]:
     """(path, None) for each article to extract, or (name, error) for a name that gives
     none: a folder without articles."""
+    from claimdesk.services.inputs import INGESTIBLE_SUFFIXES
+
     items: list[tuple[str, str | None]] = []
     for name in sources:
         path = Path(name)
@@ -217,7 +232,7 @@ def ingest_command(
     from sqlalchemy.exc import SQLAlchemyError
 
     from claimdesk.progress import Progress
-    from claimdesk.services import articles
+    from claimdesk.services import articles, inputs
     from claimdesk.services.events import SYSTEM
 
     kind = _kind(from_kind)

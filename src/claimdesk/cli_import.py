@@ -14,7 +14,6 @@ import typer
 
 from claimdesk.cli_support import BUSY, err, fail, open_database
 from claimdesk.core.errors import MAX_INPUT_BYTES
-from claimdesk.core.imports.annotations import AnnotationFileError, read_annotations
 
 MAX_FILE_BYTES = max(MAX_INPUT_BYTES, 200 * 1024 * 1024)
 
@@ -48,6 +47,8 @@ def annotations_command(
 
     Example: claimdesk import annotations desk-annotations.jsonld
     """
+    from claimdesk.core.imports.annotations import AnnotationFileError, read_annotations
+
     data = _read(path)
     try:
         found, unreadable = read_annotations(data)
