@@ -11,16 +11,16 @@ from typing import Any
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import col
 
 from claimdesk.services import accounts
 from claimdesk.services.events import SYSTEM
 from claimdesk.store import search_index
 from claimdesk.store.database import Database
-from claimdesk.store.models import Claim
+from claimdesk.store.models import Claim, Source
 from claimdesk.store.types import new_uuid, utcnow
-from tests.factories import ingest_article
+from tests.factories import add_source, ingest_article
 from tests.research_desk import DRAFT, ResearchDesk, build
 from tests.services.test_research import CASES
 from tests.web.conftest import make_client
@@ -172,8 +172,44 @@ def test_articles_are_paged(
     assert bad.status_code == 422 and "cursor" in bad.json()["detail"]
 
 
+def test_sources_are_paged_and_researchers_never_see_sensitive_ones(
+    db: Database, api: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
+    with db.session() as s:
+        ids = [
+            add_source(s, title=f"Report {n}", text=f"Report {n} text.", url=f"https://r.test/{n}")
+            for n in range(3)
+        ]
+        other = add_source(s, title="Elsewhere", url="https://e.test/", collection="other")
+        # no service marks a source sensitive yet: the flag is set directly
+        s.exec(update(Source).where(col(Source.id) == ids[1]).values(sensitive=True))  # type: ignore[call-overload]
+        s.commit()
+
+    def walk(role: str, query: str = "") -> list[int]:
+        seen, cursor = [], ""
+        while True:
+            response = api.get(f"/api/sources?limit=1{query}{cursor}", headers=tokens[role])
+            assert response.status_code == 200, response.text
+            jsonschema.validate(response.json(), _schema(api, "SourceList"))
+            seen += [item["id"] for item in response.json()["items"]]
+            if response.json()["next_cursor"] is None:
+                return seen
+            cursor = f"&cursor={response.json()['next_cursor']}"
+
+    assert walk("editor") == [other, ids[2], ids[1], ids[0]]
+    assert walk("researcher") == [other, ids[2], ids[0]]
+    assert walk("researcher", "&collection=library") == [ids[2], ids[0]]
+    assert walk("editor", "&kind=fact_check") == []
+    shown = api.get("/api/sources", headers=tokens["editor"]).json()["items"]
+    assert [item["sensitive"] for item in shown] == [False, False, True, False]
+    assert shown[1]["title"] == "Report 2" and shown[1]["url"] == "https://r.test/2"
+    bad = api.get("/api/sources?cursor=WyJhcnRpY2xlcyIsbnVsbCw3XQ", headers=tokens["editor"])
+    assert bad.status_code == 422 and "another sort" in bad.json()["detail"]
+
+
 def test_anonymous_callers_are_told_to_authenticate(api: TestClient) -> None:
-    for path in ("/api/claims", "/api/claims?format=ndjson", "/api/articles", "/api/stats"):
+    paths = ("/api/claims", "/api/claims?format=ndjson", "/api/articles", "/api/sources")
+    for path in (*paths, "/api/stats"):
         response = api.get(path)
         assert response.status_code == 401
         assert "Authentication required" in response.json()["detail"]
@@ -191,7 +227,7 @@ def test_the_openapi_schema_describes_the_routes(api: TestClient) -> None:
     assert claims["responses"]["422"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorOut"
     }
-    for name in ("ClaimList", "ArticleList", "StatsOut"):
+    for name in ("ClaimList", "ArticleList", "SourceList", "StatsOut"):
         example = spec["components"]["schemas"][name]["examples"][0]
         jsonschema.validate(example, _schema(api, name))
 

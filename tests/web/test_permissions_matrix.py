@@ -44,6 +44,7 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("GET", "/api/claims"): P.READ,
     ("GET", "/api/articles"): P.READ,
     ("GET", "/api/stats"): P.READ,
+    ("GET", "/api/sources"): P.READ,
     ("GET", "/next"): P.READ,
     ("POST", "/articles/{article_id}/assign"): P.EDIT_CLAIMS,
     ("POST", "/claims/{claim_id}/assign"): P.EDIT_CLAIMS,

@@ -41,6 +41,7 @@ __all__ = [
     "check_sort",
     "decode_cursor",
     "encode_cursor",
+    "sees_sensitive_sources",
     "sees_work_in_progress",
 ]
 
@@ -50,6 +51,8 @@ SORTS = ("newest", "oldest", "score")
 first (then id, highest first)."""
 ARTICLES = "articles"
 """The sort of article pages (newest id first)."""
+SOURCES = "sources"
+"""The sort of source pages (newest id first)."""
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_ID = 2**31 - 1
@@ -64,6 +67,12 @@ class FilterError(ValueError):
 
 class CursorError(FilterError):
     """A page cursor that is not one this desk gave out (or not for this sort)."""
+
+
+def sees_sensitive_sources(role: str | None) -> bool:
+    """Whether ``role`` sees sources marked sensitive (those who link evidence do;
+    researchers do not, as in the SQL views)."""
+    return role is not None and allows(role, Permission.LINK_EVIDENCE)
 
 
 def sees_work_in_progress(role: str | None) -> bool:
@@ -248,7 +257,7 @@ def decode_cursor(value: str, *, sort: str) -> PageCursor:
 
 
 def _key(sort: str, key: Any) -> datetime | float | None:
-    if sort == ARTICLES:
+    if sort in (ARTICLES, SOURCES):
         if key is not None:
             raise CursorError(_REFUSED)
         return None

@@ -1,5 +1,5 @@
 """The research JSON API: claims by filters (paged by cursor, or streamed as NDJSON),
-articles, and counts.
+articles, library sources, and counts.
 
 Researchers and reviewers see published verdicts only; editors and admins see work in
 progress too (``core.research.sees_work_in_progress``). Errors are JSON
@@ -20,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from claimdesk.core import research as rules
 from claimdesk.core.research import FilterError
-from claimdesk.services import research
+from claimdesk.services import research, research_sources
 from claimdesk.services.research import ArticleItem, ClaimItem
+from claimdesk.store.models import Source
 from claimdesk.web.auth import Reader
 from claimdesk.web.deps import DatabaseDep, SessionDep
 
@@ -170,6 +171,58 @@ class ArticleList(BaseModel):
         }
     )
     items: list[ArticleOut]
+    next_cursor: str | None
+
+
+class SourceOut(BaseModel):
+    id: int
+    uuid: str
+    kind: str
+    collection: str
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published_at: date | None
+    language: str | None
+    claim_reviewed: str | None
+    rating_text: str | None
+    rating_value: float | None
+    sensitive: bool
+    created_at: Timestamp
+
+
+class SourceList(BaseModel):
+    """A page of library sources, newest first; ``next_cursor`` as for claims. Sensitive
+    sources are listed only for those who link evidence (never for researchers)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "id": 12,
+                            "uuid": "3c2b1a09-8f7e-4d6c-9b5a-4a3b2c1d0e9f",
+                            "kind": "fact_check",
+                            "collection": "claimreview",
+                            "url": "https://factcheck.example/tram-costs",
+                            "title": "Did the tram line cost 40% more?",
+                            "publisher": "Factcheck Example",
+                            "published_at": "2026-02-01",
+                            "language": "en",
+                            "claim_reviewed": "The tram line will cost 40% more than planned.",
+                            "rating_text": "Mostly false",
+                            "rating_value": 2,
+                            "sensitive": False,
+                            "created_at": "2026-02-02T08:00:00+00:00",
+                        }
+                    ],
+                    "next_cursor": "WyJzb3VyY2VzIixudWxsLDEyXQ",
+                }
+            ]
+        }
+    )
+    items: list[SourceOut]
     next_cursor: str | None
 
 
@@ -337,6 +390,51 @@ def list_articles(
     except FilterError as exc:
         raise _unprocessable(exc) from None
     return ArticleList(items=[_article_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def _source_out(source: Source) -> SourceOut:
+    return SourceOut(
+        id=source.id or 0,
+        uuid=str(source.uuid),
+        kind=source.kind,
+        collection=source.collection,
+        url=source.url,
+        title=source.title,
+        publisher=source.publisher,
+        published_at=source.published_at,
+        language=source.language,
+        claim_reviewed=source.claim_reviewed,
+        rating_text=source.rating_text,
+        rating_value=source.rating_value,
+        sensitive=source.sensitive,
+        created_at=source.created_at,
+    )
+
+
+@router.get("/sources", response_model=SourceList, responses=ERRORS)
+def list_sources(
+    session: SessionDep,
+    principal: Reader,
+    kind: Annotated[
+        str | None, Query(max_length=20, description="document, statement, dataset, fact_check…")
+    ] = None,
+    collection: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = rules.DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> SourceList:
+    """Library sources, newest first, a page at a time (researchers: not the sensitive)."""
+    try:
+        page = research_sources.list_sources(
+            session,
+            role=principal.role,
+            kind=kind,
+            collection=collection,
+            limit=limit,
+            cursor=cursor,
+        )
+    except FilterError as exc:
+        raise _unprocessable(exc) from None
+    return SourceList(items=[_source_out(s) for s in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/stats", response_model=StatsOut, responses=ERRORS)
