@@ -75,16 +75,23 @@ def counts_work_in_progress(role: str | None) -> bool:
 
 
 def _current(wip: bool) -> tuple[FromClause, Any]:
-    """Claims joined to their article and to their current verdict (second item): the
-    latest that is proposed, approved or published, or with ``wip`` False the latest
-    published one. Claims without one are left out."""
+    """Each claim's current verdict (second item) joined to its claim and article: the
+    latest verdict that is proposed, approved or published, or with ``wip`` False the
+    latest published one. Claims without one are left out. The current verdicts are found
+    by one GROUP BY over the verdicts (not a lookup per claim), so the dashboard stays
+    quick on a large desk."""
     v = _VERDICT.alias("v")
     states = [s.value for s in _CURRENT] if wip else [VerdictState.PUBLISHED.value]
-    latest = select(func.max(_VERDICT.c.id)).where(
-        _VERDICT.c.claim_id == _CLAIM.c.id, _VERDICT.c.state.in_(states)
+    current = (
+        select(func.max(_VERDICT.c.id).label("id"))
+        .where(_VERDICT.c.state.in_(states))
+        .group_by(_VERDICT.c.claim_id)
+        .subquery("current")
     )
-    joined = _CLAIM.join(_ARTICLE, _ARTICLE.c.id == _CLAIM.c.article_id).join(
-        v, v.c.id == latest.scalar_subquery()
+    joined = (
+        current.join(v, v.c.id == current.c.id)
+        .join(_CLAIM, _CLAIM.c.id == v.c.claim_id)
+        .join(_ARTICLE, _ARTICLE.c.id == _CLAIM.c.article_id)
     )
     return joined, v
 
