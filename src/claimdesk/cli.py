@@ -55,6 +55,7 @@ def extract_command(
         typer.Argument(
             help="File paths, folders, http(s) URLs, or - for stdin. One file, URL or - "
             "prints one JSON object; several, or a folder, print JSON Lines.",
+            metavar="PATH",
             show_default=False,
         ),
     ],
