@@ -121,20 +121,28 @@ def _root(term: str) -> str | None:
     return root if len(root) >= 2 else None
 
 
-def _narrowed(column: Any, search: Search) -> list[ColumnElement[bool]]:
+def _narrowed(session: Session, column: Any, search: Search) -> list[ColumnElement[bool]]:
+    """LIKE conditions every text ``search`` matches meets, longest root first (the most
+    selective, usually, so the rest are rarely tested). SQLite's LIKE ignores ASCII case
+    already (the roots are ASCII); PostgreSQL's ILIKE does."""
+    sqlite = session.connection().dialect.name == search_index.SQLITE
     where = []
-    lowered = func.lower(column)
+    groups: list[list[str]] = []
     for group in search.groups:
-        roots = [_root(t) for t in group]
-        if any(r is None for r in roots):
-            continue  # one alternative cannot be narrowed: the tokeniser decides alone
-        where.append(or_(*(lowered.contains(r, autoescape=True) for r in roots if r)))
+        found = [_root(t) for t in group]
+        if all(r is not None for r in found):  # else the tokeniser decides alone
+            groups.append(sorted({r for r in found if r}, key=len))
+    for roots in sorted(groups, key=lambda r: -min(len(x) for x in r)):
+        if sqlite:
+            where.append(or_(*(column.contains(r, autoescape=True) for r in roots)))
+        else:
+            where.append(or_(*(column.icontains(r, autoescape=True) for r in roots)))
     return where
 
 
 def _quote_matches(session: Session, search: Search) -> set[int]:
     query = select(_CLAIM.c.id, _CLAIM.c.quote).where(
-        _CLAIM.c.quote != _CLAIM.c.statement, *_narrowed(_CLAIM.c.quote, search)
+        _CLAIM.c.quote != _CLAIM.c.statement, *_narrowed(session, _CLAIM.c.quote, search)
     )
     return {int(cid) for cid, quote in session.connection().execute(query) if search.holds(quote)}
 
@@ -143,7 +151,7 @@ def _rationale_matches(session: Session, search: Search, *, wip: bool) -> dict[i
     """verdict id -> claim id of the verdicts (published ones unless ``wip``) whose
     rationale holds the search."""
     query = select(_VERDICT.c.id, _VERDICT.c.claim_id, _VERDICT.c.rationale).where(
-        _VERDICT.c.rationale != "", *_narrowed(_VERDICT.c.rationale, search)
+        _VERDICT.c.rationale != "", *_narrowed(session, _VERDICT.c.rationale, search)
     )
     if not wip:
         query = query.where(_VERDICT.c.state == VerdictState.PUBLISHED.value)
