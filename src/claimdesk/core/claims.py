@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimdesk.core.cleaning import LABEL_PREFIX
+from claimdesk.core.cleaning import LABEL_PREFIX, is_table_row
 from claimdesk.core.scoring import score_text
 from claimdesk.core.segmentation import Sentence
 
@@ -81,9 +81,9 @@ def _claimant(who: str) -> str:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-|"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-|"):
         end -= 1
     return start, end
 
@@ -152,6 +152,13 @@ def candidates(text: str, sentences: list[Sentence]) -> list[Candidate]:
     found: list[Candidate] = []
     for sentence in sentences:
         if _words(sentence.text) < _MIN_WORDS:
+            continue
+        if is_table_row(sentence.text):
+            # a table row is checkable when it holds a figure; it is one claim, never split
+            if any(c.isdigit() for c in sentence.text):
+                a, b = _trim(text, sentence.start, sentence.end)
+                row = score_text(sentence.text)
+                found.append(Candidate(a, b, None, row.value, row.reasons))
             continue
         start, end, claimant = _core(text, sentence)
         if _words(text[start:end]) < _MIN_WORDS:

@@ -166,6 +166,15 @@ LABEL_PREFIX = re.compile(
 )
 
 
+# A table row as markup.py (and Markdown) writes it: ``| cell | cell |``, two cells or more.
+TABLE_ROW = re.compile(r"\|(?:[^|\n]*\|){2,}")
+
+
+def is_table_row(line: str) -> bool:
+    """A row of a table: its cells are data (a name, a figure), never navigation."""
+    return TABLE_ROW.fullmatch(line) is not None and any(c.isalnum() for c in line)
+
+
 @dataclass
 class CleanedText:
     text: str
@@ -225,6 +234,9 @@ def clean_text(text: str, *, title: str | None = None) -> CleanedText:
     for raw in text.split("\n"):
         line = raw.strip()
         line = _GLUED_START.sub("", _GLUED_END.sub("", line)).strip()
+        if is_table_row(line):
+            kept.append(line)
+            continue
         kind = noise_kind(line)
         if kind == "byline":
             match = _BYLINE.fullmatch(line)

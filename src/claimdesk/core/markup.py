@@ -65,8 +65,149 @@ def _visible_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Elements of trafilatura's XML output (``bare_extraction(...).body``).
+_CONTAINERS = frozenset({"table", "list", "quote", "div", "body", "main", "section", "article"})
+_BLOCKS = _CONTAINERS | {"p", "head", "item", "row", "cell", "code"}
+_LINK_DENSE = 0.5  # share of a block's characters inside links above which it is a link list
+_LEADING_LINK = 0.3  # a block that opens with a linked headline and is this link-dense: a teaser
+_LEADING_PUNCT = " -–—•·*>»|"
+_SENTENCE_END = ("。", "！", "？", ".", "!", "?", "…")
+
+
+class _Links:
+    """Where a page's link texts fall in a block of extracted text.
+
+    trafilatura's ``include_links`` output splits some paragraphs at their links and loses the
+    spaces around them, so the links are taken from the page itself: every ``<a href>`` text.
+    """
+
+    def __init__(self, html: str) -> None:
+        import lxml.html
+
+        texts: set[str] = set()
+        try:
+            root = lxml.html.document_fromstring(html)
+        except (ValueError, TypeError, SyntaxError):  # lxml's ParserError is a SyntaxError
+            root = None
+        if root is not None:
+            for anchor in root.iter("a"):
+                if anchor.get("href") is not None:
+                    text = " ".join(anchor.text_content().split())
+                    if len(text) >= 2:
+                        texts.add(text)
+        ordered = sorted(texts, key=len, reverse=True)[:5000]
+        self.pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+            if ordered
+            else None
+        )
+
+    def is_link_list(self, text: str) -> bool:
+        """Mostly links (menus, related stories), or a teaser: a linked headline opening it."""
+        if self.pattern is None:
+            return False
+        size = sum(1 for c in text if not c.isspace())
+        if not size:
+            return False
+        linked = 0
+        leading: str | None = None
+        start = len(text) - len(text.lstrip(_LEADING_PUNCT))
+        for match in self.pattern.finditer(text):
+            linked += sum(1 for c in match.group() if not c.isspace())
+            after = text[match.end() :].lstrip()
+            # a headline on its own: what follows starts anew (not ", the ..." or "said ...")
+            starts_anew = not after or (not after[0].islower() and after[0] != ",")
+            if match.start() == start and starts_anew:
+                leading = match.group()
+        density = linked / size
+        if (
+            leading is not None
+            and len(leading.split()) >= 4
+            and not leading.rstrip("\"'”’)»").endswith(_SENTENCE_END)
+            and density >= _LEADING_LINK
+        ):
+            return True  # a teaser: another story's linked headline, then its first sentence
+        if density < _LINK_DENSE:
+            return False
+        # prose with many links in it (a sentence of 15 words or more) is content
+        return len(text.split()) < 15 or not text.rstrip("\"'”’)»").endswith(_SENTENCE_END)
+
+
+def _xml_text(elem: Any) -> str:
+    """Text nodes only, ``<lb/>`` as a line break: what the parser decoded stays as it is
+    (``&lt;b&gt;`` in the page is the text <b>, and it is kept)."""
+    parts: list[str] = [elem.text or ""]
+    for child in elem:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag != "graphic":
+            parts.append(_xml_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _has_blocks(elem: Any) -> bool:
+    return any(child.tag in _BLOCKS for child in elem)
+
+
+class _Renderer:
+    """One line per paragraph, heading, list item and table row; link lists left out."""
+
+    def __init__(self, links: _Links) -> None:
+        self.links = links
+        self.lines: list[str] = []
+
+    def block(self, text: str) -> None:
+        if not text.strip() or self.links.is_link_list(" ".join(text.split())):
+            return
+        for part in text.split("\n"):
+            if part.strip():
+                self.lines.append(" ".join(part.split()))
+
+    def render(self, elem: Any) -> None:
+        if elem.tag == "row":
+            self.row(elem)
+        elif elem.tag in _CONTAINERS or _has_blocks(elem):
+            # loose text between blocks is a paragraph of its own
+            loose = [elem.text or ""]
+            for child in elem:
+                if child.tag in _BLOCKS:
+                    self.block("".join(loose))
+                    loose = []
+                    self.render(child)
+                elif child.tag == "lb":
+                    loose.append("\n")
+                elif child.tag != "graphic":
+                    loose.append(_xml_text(child))
+                loose.append(child.tail or "")
+            self.block("".join(loose))
+        else:
+            self.block(_xml_text(elem))
+        if elem.tag not in ("item", "row", "cell"):
+            self.lines.append("")
+
+    def row(self, row: Any) -> None:
+        """A data row becomes ``| cell | cell |`` on one line; a layout row (blocks in its
+        cells, or a single filled cell) is rendered as the paragraphs it holds."""
+        cells = [cell for cell in row if cell.tag == "cell"]
+        texts = [" ".join(_xml_text(cell).split()) for cell in cells]
+        filled = [t for t in texts if t]
+        if len(filled) < 2 or any(_has_blocks(cell) for cell in cells):
+            for cell in cells:
+                self.render(cell)
+            return
+        if all(self.links.is_link_list(t) for t in filled):
+            return  # every cell a link: a menu laid out as a table
+        self.lines.append("| " + " | ".join(texts) + " |")
+
+
 def html_to_text(html: str, *, url: str | None = None) -> PageText:
-    """Main content of an HTML page via trafilatura, falling back to all visible text."""
+    """Main content of an HTML page via trafilatura, falling back to all visible text.
+
+    The text is built from trafilatura's XML tree, never from a string with tags in it, so
+    text that only looks like markup (``&lt;The Palace&gt;``) stays. Blocks that are mostly
+    links (menus, related stories, teasers) are left out; table rows keep their cells.
+    """
     import trafilatura  # imported lazily: it is slow to import
 
     html = _SCRIPT_STYLE.sub(" ", html)
@@ -86,11 +227,14 @@ def html_to_text(html: str, *, url: str | None = None) -> PageText:
     text = ""
     title: str | None = None
     if doc is not None and not isinstance(doc, dict):
-        text = doc.text or ""
+        if doc.body is not None:
+            renderer = _Renderer(_Links(html))
+            renderer.render(doc.body)
+            text = "\n".join(renderer.lines)
         title = doc.title or None
         if doc.author:
             metadata["author"] = metadata["byline"] = doc.author
-        if (doc.sitename and doc.sitename != doc.hostname) or doc.sitename:
+        if doc.sitename:
             metadata["publisher"] = doc.sitename
         if doc.date:
             metadata["published_at"] = doc.date
@@ -100,8 +244,6 @@ def html_to_text(html: str, *, url: str | None = None) -> PageText:
         fallback = _visible_text(html)
         if len(fallback.strip()) > len(text.strip()):
             text = fallback
-    # Whatever survived, no markup may reach the text.
-    text = _TAG.sub("", _SCRIPT_STYLE.sub(" ", text))
     return PageText(text=text, title=title, metadata=metadata)
 
 
@@ -162,7 +304,9 @@ def markdown_to_text(markdown: str) -> PageText:
         line = _BULLET.sub("", line)
         line = _inline(line)
         if "|" in line and line.strip().startswith("|"):
-            line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+            # a table row keeps its outer bars: cleaning knows it by them (cleaning.TABLE_ROW)
+            cells = line.strip().strip("|").split("|")
+            line = "| " + " | ".join(cell.strip() for cell in cells) + " |"
         if heading and title is None and raw.lstrip().startswith("# "):
             title = line.strip() or None
         out.append(line.rstrip())

@@ -1,0 +1,97 @@
+"""Cleaning keeps what the page says: literal text that looks like markup, table rows, every
+sentence of plain text; and leaves out link lists, teasers and widgets by the page's structure."""
+
+from __future__ import annotations
+
+from claimdesk.core.cleaning import clean_text
+from claimdesk.core.extraction import extract
+from claimdesk.core.markup import html_to_text, markdown_to_text
+
+
+def _page(body: str, title: str = "Harbour council votes on ferry fares") -> str:
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body>"
+        '<nav><a href="/">Home</a> <a href="/local">Local</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article>"
+        "<footer>Example Gazette</footer></body></html>"
+    )
+
+
+FILLER = (
+    "<p>The council met on Thursday evening in the old customs house to discuss the ferry "
+    "service, which carries about 2,400 passengers a day across the bay.</p>"
+    "<p>Several residents spoke during the public session, and the meeting ran for more than "
+    "three hours before the final vote was taken by the members present.</p>"
+)
+
+
+def test_text_that_looks_like_markup_is_kept_and_real_tags_are_not() -> None:
+    html = _page(
+        "<p>Fares rose because &lt;Harbour Lights&gt; was part of the 2019 deal, and the "
+        "clause &lt;b&gt; stays, <b>the mayor</b> said in a statement on Friday.</p>" + FILLER
+    )
+    result = extract(html, kind="html")
+    sentence = (
+        "Fares rose because <Harbour Lights> was part of the 2019 deal, and the clause <b> stays,"
+        " the mayor said in a statement on Friday."
+    )
+    assert sentence in result.text
+    assert any("<Harbour Lights> was part of the 2019 deal" in c.quote for c in result.claims)
+
+
+def test_html_table_rows_are_kept_one_per_line_and_a_row_with_a_figure_is_a_claim() -> None:
+    rows = "".join(
+        f"<tr><td>{pos}</td><td>{name}</td><td>{fare}</td><td>{trips}</td></tr>"
+        for pos, name, fare, trips in (
+            (1, "Northside Ferry", "4.20", 38),
+            (2, "Bay Runner", "3.90", 31),
+            (3, "Island Link", "5.10", 12),
+        )
+    )
+    html = _page(
+        FILLER + "<table><tr><th>Rank</th><th>Operator</th><th>Fare</th><th>Trips</th></tr>"
+        f"{rows}</table>"
+    )
+    result = extract(html, kind="html")
+    assert "| 1 | Northside Ferry | 4.20 | 38 |" in result.text.split("\n")
+    assert "| 3 | Island Link | 5.10 | 12 |" in result.text.split("\n")
+    quotes = [c.quote for c in result.claims]
+    assert "2 | Bay Runner | 3.90 | 31" in quotes
+    assert not any("Rank" in q for q in quotes)  # the header row holds no figure
+
+
+def test_table_rows_survive_cleaning_but_a_menu_line_does_not() -> None:
+    raw = (
+        "Fares by operator in 2024 were published on Monday by the port.\n"
+        "| 1 | K. Lund | 5040 | 5 |\n"
+        "| 2 | A. Berg | 4980 | 3 |\n"
+        "Home | Local | Sport | Weather"
+    )
+    cleaned = clean_text(raw)
+    assert cleaned.text.split("\n") == [
+        "Fares by operator in 2024 were published on Monday by the port.",
+        "| 1 | K. Lund | 5040 | 5 |",
+        "| 2 | A. Berg | 4980 | 3 |",
+    ]
+
+
+def test_markdown_table_rows_are_kept() -> None:
+    md = "# Fares\n\n| Rank | Operator | Fare |\n|---|---|---|\n| 1 | Bay Runner | 3.90 |\n"
+    assert "| 1 | Bay Runner | 3.90 |" in markdown_to_text(md).text.split("\n")
+    assert "| 1 | Bay Runner | 3.90 |" in extract(md, kind="markdown").text.split("\n")
+
+
+def test_link_lists_and_teasers_are_left_out_but_linked_prose_stays() -> None:
+    html = _page(
+        FILLER + '<p>According to <a href="/p/a">the port authority annual report</a>, ferry use '
+        "fell by 6 percent in 2023 while fuel costs rose.</p>"
+        + '<p>- <a href="/s/1">Lighthouse keeper retires after forty years on the rock</a> '
+        "The last keeper handed over the keys on Sunday.</p>"
+        + '<ul><li><a href="/s/2">Bridge repairs delayed again</a></li>'
+        '<li><a href="/s/3">New bus timetable for the north shore</a></li>'
+        '<li><a href="/s/4">School term dates announced</a></li></ul>'
+    )
+    text = html_to_text(html).text
+    assert "ferry use fell by 6 percent in 2023" in " ".join(text.split())
+    assert "Lighthouse keeper" not in text and "handed over the keys" not in text
+    assert "Bridge repairs" not in text and "bus timetable" not in text
