@@ -95,3 +95,22 @@ def test_link_lists_and_teasers_are_left_out_but_linked_prose_stays() -> None:
     assert "ferry use fell by 6 percent in 2023" in " ".join(text.split())
     assert "Lighthouse keeper" not in text and "handed over the keys" not in text
     assert "Bridge repairs" not in text and "bus timetable" not in text
+
+
+def test_a_first_line_that_is_a_sentence_is_never_taken_as_the_title() -> None:
+    for first in (
+        'The mayor told the council: "We will not raise fares this year."',
+        "Ferry fares rose by 8 percent in March (the third rise this year.)",
+        "渡轮票价今年上涨了百分之八。",
+        "Is the ferry really cheaper than the bridge toll?”",
+    ):
+        raw = f"{first}\nThe port said 2,400 people use the ferry each day."
+        cleaned = clean_text(raw)
+        assert cleaned.title is None, first
+        assert cleaned.text == raw
+
+
+def test_a_short_first_line_without_sentence_punctuation_is_the_title() -> None:
+    cleaned = clean_text("Ferry Fares Rise Again\nThe port said 2,400 people use the ferry daily.")
+    assert cleaned.title == "Ferry Fares Rise Again"
+    assert cleaned.text == "The port said 2,400 people use the ferry daily."

@@ -222,9 +222,20 @@ def _key(line: str) -> str:
     return " ".join(_words(line.casefold()))
 
 
+_CLOSERS = "\"'”’»)]）」』】"
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", "…", "。", "！", "？", "；", "：", "，")
+
+
 def _headline_like(line: str) -> bool:
+    """A title: short, opening with a capital, and not ending as a sentence does (also behind a
+    closing quote or bracket: ``He said "no."`` and ``会议结束了。`` are sentences)."""
     n = len(_words(line))
-    return 2 <= n <= 25 and not line.endswith((".", "!", "?", ":", ";", ",")) and line[0].isupper()
+    return (
+        2 <= n <= 25
+        and len(line) <= 200
+        and not line.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+        and line[0].isupper()
+    )
 
 
 def clean_text(text: str, *, title: str | None = None) -> CleanedText:
