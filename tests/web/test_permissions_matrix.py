@@ -37,7 +37,7 @@ EXPECTED: dict[tuple[str, str], Permission] = {
     ("POST", "/admin/users/{user_id}"): P.MANAGE_USERS,
     ("GET", "/api/me"): P.READ,
     ("GET", "/api/claims/{claim_id}"): P.READ,
-    ("GET", "/api/claims/{claim_id}/history"): P.READ,
+    ("GET", "/api/claims/{claim_id}/history"): P.READ_WORK,
     ("POST", "/api/claims/{claim_id}/evidence"): P.LINK_EVIDENCE,
     ("POST", "/api/claims/{claim_id}/actions"): P.PROPOSE_VERDICT,
     ("GET", "/api/rating-scale"): P.READ,
@@ -79,7 +79,13 @@ EXPECTED: dict[tuple[str, str], Permission] = {
 DESK_GATED: dict[tuple[str, str], Permission] = {("GET", "/fact-checks/{claim_uuid}"): P.READ}
 """Routes that declare no permission because the desk settings may open them to everyone
 (published fact-checks); when they do not, they need this permission."""
-PUBLIC = {("GET", "/healthz"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/openapi.json"),
+}
 PUBLIC_MOUNTS = {"/static"}
 
 

@@ -24,6 +24,7 @@ from claimdesk.web import (
     dashboard_pages,
     exports_pages,
     ingest_pages,
+    openapi,
     pages,
     queue_pages,
     research_pages,
@@ -101,4 +102,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(sql_pages.router)
     app.include_router(research_pages.router)
     app.include_router(dashboard_pages.router)
+    openapi.install(app)
     return app
