@@ -114,3 +114,47 @@ def test_a_short_first_line_without_sentence_punctuation_is_the_title() -> None:
     cleaned = clean_text("Ferry Fares Rise Again\nThe port said 2,400 people use the ferry daily.")
     assert cleaned.title == "Ferry Fares Rise Again"
     assert cleaned.text == "The port said 2,400 people use the ferry daily."
+
+
+def test_widgets_marked_by_the_page_are_left_out_whatever_their_length() -> None:
+    long_pitch = " ".join(["Our reporters cover every council meeting so you do not have to."] * 6)
+    html = _page(
+        FILLER
+        + f'<div class="newsletter-signup"><h3>The Bay Briefing</h3><p>{long_pitch}</p></div>'
+        + '<div role="dialog"><p>We and our 312 partners store and access information on your '
+        "device, such as cookies, to measure how 45 percent of readers use this site and to "
+        "show personalised content, as described in detail in our policy.</p></div>"
+        + "<figure><img src='f.jpg'><figcaption>The ferry Northside leaves the quay at dawn on "
+        "Tuesday. (Photo: Sam Orr)</figcaption></figure>"
+        + '<p class="photo-credit">Photograph by Sam Orr for the Example Gazette, taken in 2021 '
+        "from the harbour wall near the old customs house.</p>"
+        + '<div class="author-bio"><p>Lena Fisk is our transport editor and has covered the '
+        "harbour for 11 years, after six years at a national weekly.</p></div>"
+        + '<p aria-hidden="true">Listen to this article: 4 minutes and 12 seconds in total, '
+        "narrated by an automated voice from our partner service.</p>"
+    )
+    text = extract(html, kind="html").text
+    assert "2,400 passengers a day" in text
+    for junk in ("Bay Briefing", "every council meeting", "312 partners", "leaves the quay",
+                 "Photograph by", "transport editor", "automated voice"):  # fmt: skip
+        assert junk not in text, junk
+
+
+def test_wire_credits_ad_markers_and_published_lines() -> None:
+    raw = "\n".join(
+        [
+            "Published: March 5, 2024 at 6:40 p.m. ET",
+            "Ferry fares rose by 8 percent in March, the port authority said on Monday.",
+            "Story continues below advertisement",
+            "The council will vote again on 14 May.",
+            "(Reporting by Ann Lee in Oslo; editing by Tom Cole)",
+        ]
+    )
+    result = extract(raw, kind="text")
+    assert result.text == (
+        "Ferry fares rose by 8 percent in March, the port authority said on Monday.\n"
+        "The council will vote again on 14 May."
+    )
+    assert result.metadata["dateline"] == "Published: March 5, 2024 at 6:40 p.m. ET"
+    assert result.metadata["published_at"] == "2024-03-05"
+    assert not any("Published" in c.quote for c in result.claims)

@@ -22,7 +22,8 @@ _ALWAYS_NOISE = re.compile(
     r"|(?:©|\(c\)|copyright\b).*|.*\ball rights reserved\.?"
     r"|(?:\d+ )?comments?(?: \(\d+\))?|\d+\s*min(?:ute)?s?\s+read"
     r"|listen to (?:this )?(?:article|story).*"
-    r"|(?:reporting|editing|additional reporting|writing) by\b.*",
+    r"|\(?(?:reporting|editing|additional reporting|writing) by\b.*"
+    r"|(?:story|article) continues (?:below|after)(?: (?:the|this))? (?:advertisement|ad)",
     re.I,
 )
 # Lines that are noise when short: prompts, sharing, related-links, newsletters, cookies.
@@ -142,6 +143,9 @@ _SOCIAL = frozenset(
         "copy",
         "link",
         "flipboard",
+        "reprint",
+        "reprints",
+        "permalink",
     )
 )
 _NAV_SEPARATORS = re.compile(r"\s*[|•·»›>/]\s*")

@@ -30,7 +30,7 @@ _PATTERNS = (
 # Words that may surround a date in a dateline without making it a sentence.
 _FILLER = re.compile(
     r"(?:published|updated|last updated|first published|posted|modified|on|at|date|\d{1,2}[:.]\d{2}"
-    r"|\d{1,4}|am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|pst|pdt|[a-z]{3,4}t"
+    r"|\d{1,4}|am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|pst|pdt|[a-z]{3,4}t|[ecmp]t"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
     r"|" + "|".join(MONTHS) + r"|[\s,.:|/()–—-]+)",
     re.I,

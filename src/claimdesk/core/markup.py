@@ -81,14 +81,8 @@ class _Links:
     spaces around them, so the links are taken from the page itself: every ``<a href>`` text.
     """
 
-    def __init__(self, html: str) -> None:
-        import lxml.html
-
+    def __init__(self, root: Any) -> None:
         texts: set[str] = set()
-        try:
-            root = lxml.html.document_fromstring(html)
-        except (ValueError, TypeError, SyntaxError):  # lxml's ParserError is a SyntaxError
-            root = None
         if root is not None:
             for anchor in root.iter("a"):
                 if anchor.get("href") is not None:
@@ -131,6 +125,55 @@ class _Links:
             return False
         # prose with many links in it (a sentence of 15 words or more) is content
         return len(text.split()) < 15 or not text.rstrip("\"'”’)»").endswith(_SENTENCE_END)
+
+
+def _parse(html: str) -> Any:
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(html, parser=parser)
+    except (ValueError, TypeError, SyntaxError):  # lxml's ParserError is a SyntaxError
+        return None
+
+
+# Page furniture marked as such by the page itself: by element kind, by ARIA role, by being
+# hidden, or by a class or id naming a widget (one token of it: "newsletter-signup" is, and
+# "article-body" is not).
+_FURNITURE_TAGS = frozenset({"aside", "figcaption", "nav", "dialog"})
+_FURNITURE_ROLES = frozenset(
+    {"complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog"}
+)
+_FURNITURE_TOKEN = re.compile(
+    r"(?:^|[\s_-])(?:newsletters?|subscribe|subscription|signup|membership|paywall|cookies?"
+    r"|consent|gdpr|related|promo|social|share|sharing|caption|credits?|bio|outbrain|taboola"
+    r"|sponsored)(?=$|[\s_-])",
+    re.I,
+)
+_FURNITURE_MAX = 3000  # a widget is small: never drop a block holding this much text
+
+
+def _drop_furniture(root: Any) -> None:
+    found = []
+    for elem in root.iter():
+        tag = elem.tag if isinstance(elem.tag, str) else ""
+        if tag in ("html", "body", "main", "article"):
+            continue
+        style = (elem.get("style") or "").replace(" ", "").lower()
+        if (
+            tag in _FURNITURE_TAGS
+            or (elem.get("role") or "").lower() in _FURNITURE_ROLES
+            or elem.get("hidden") is not None
+            or elem.get("aria-hidden") == "true"
+            or "display:none" in style
+            or _FURNITURE_TOKEN.search(f"{elem.get('class') or ''} {elem.get('id') or ''}")
+        ):
+            found.append(elem)
+    for elem in found:
+        parent = elem.getparent()
+        if parent is None or len(elem.text_content()) > _FURNITURE_MAX:
+            continue
+        elem.drop_tree()
 
 
 def _xml_text(elem: Any) -> str:
@@ -215,8 +258,12 @@ def html_to_text(html: str, *, url: str | None = None) -> PageText:
     canonical = _CANONICAL.search(html[:65536])
     if canonical:
         metadata["canonical_url"] = canonical.group(1)
+    root = _parse(html)
+    links = _Links(root)
+    if root is not None:
+        _drop_furniture(root)
     doc = trafilatura.bare_extraction(
-        html,
+        root if root is not None else html,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -228,7 +275,7 @@ def html_to_text(html: str, *, url: str | None = None) -> PageText:
     title: str | None = None
     if doc is not None and not isinstance(doc, dict):
         if doc.body is not None:
-            renderer = _Renderer(_Links(html))
+            renderer = _Renderer(links)
             renderer.render(doc.body)
             text = "\n".join(renderer.lines)
         title = doc.title or None
