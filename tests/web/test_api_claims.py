@@ -138,7 +138,9 @@ def test_every_action_by_every_role(api: TestClient, desk: Desk) -> None:
 
 def test_get_claim_shape(api: TestClient, desk: Desk) -> None:
     claim_id = desk.fresh_claim("proposed")
-    body = _get(api, desk, claim_id, "researcher")
+    body = _get(api, desk, claim_id, "editor")
+    # researchers see published work only: no proposed verdict
+    assert _get(api, desk, claim_id, "researcher")["verdict"] is None
     assert set(body) >= {
         "id",
         "uuid",
@@ -193,7 +195,7 @@ def test_a_stale_row_version_is_409_with_who_and_when(api: TestClient, desk: Des
     assert "editor@desk.test" in body["detail"]
     now = _get(api, desk, claim_id)
     assert (now["status"], now["row_version"]) == ("in_review", seen + 1)
-    history = api.get(f"/api/claims/{claim_id}/history", headers=desk.headers("researcher"))
+    history = api.get(f"/api/claims/{claim_id}/history", headers=desk.headers("reviewer"))
     assert [(e["action"], e["actor"]) for e in history.json()] == [("start", "editor@desk.test")]
 
 

@@ -21,6 +21,7 @@ class Role(StrEnum):
 
 class Permission(StrEnum):
     READ = "read"  # articles, claims, sources: what every signed-in person sees
+    READ_WORK = "read_work"  # work in progress: unpublished verdicts, comments, history
     OWN_TOKENS = "own_tokens"  # create and revoke one's own API tokens
     INGEST = "ingest"
     EDIT_CLAIMS = "edit_claims"
@@ -39,6 +40,7 @@ class Permission(StrEnum):
 
 _BASE = frozenset({Permission.READ, Permission.OWN_TOKENS, Permission.EXPORT_PUBLISHED})
 _REVIEWER = _BASE | {
+    Permission.READ_WORK,
     Permission.INGEST,
     Permission.EDIT_CLAIMS,
     Permission.LINK_EVIDENCE,

@@ -9,7 +9,7 @@ ClaimNotFound 404, RoleNotAllowed 403, ActionRefused 422, StaleClaim 409.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -110,6 +110,20 @@ class ClaimDetail:
     evidence: list[EvidenceView]
     tags: list[str]
     comments: list[CommentView]
+
+
+def published_only(detail: ClaimDetail) -> ClaimDetail:
+    """``detail`` as someone who may not see work in progress (researchers) sees it: the
+    published verdict only (a correction under way stays hidden), the verdicts that were
+    published, confirmed evidence, no comments."""
+    shown = [v for v in detail.verdicts if v.published_at is not None]
+    return replace(
+        detail,
+        verdict=detail.published_verdict,
+        verdicts=shown,
+        evidence=[e for e in detail.evidence if e.state == "confirmed"],
+        comments=[],
+    )
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,21 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from claimdesk.core.permissions import Permission
+from claimdesk.core.permissions import Permission, allows
 from claimdesk.core.workflow import ActionRefused, RoleNotAllowed
 from claimdesk.services import evidence, rating_scale, review
 from claimdesk.services.accounts import Principal
 from claimdesk.services.claim_changes import ClaimNotFound, StaleClaim
 from claimdesk.services.evidence import EvidenceView
 from claimdesk.services.review import ClaimDetail, VerdictView
-from claimdesk.web.auth import Reader, Require
+from claimdesk.web.api_claims_schema import (
+    WRITE_ERRORS,
+    ClaimDetailOut,
+    EvidenceOut,
+    HistoryEntryOut,
+    RatingScaleOut,
+)
+from claimdesk.web.auth import Reader, Require, WorkReader
 from claimdesk.web.deps import SessionDep
 from claimdesk.web.errors import MAX_ID, NoNul
 
@@ -161,16 +168,25 @@ def claim_json(detail: ClaimDetail) -> dict[str, Any]:
     }
 
 
-@router.get("/claims/{claim_id}")
+@router.get("/claims/{claim_id}", response_model=None, responses={200: {"model": ClaimDetailOut}})
 def get_claim(session: SessionDep, principal: Reader, claim_id: int) -> dict[str, Any]:
-    """The claim with its latest verdict and all its evidence."""
+    """The claim with its latest verdict and all its evidence; for researchers (no work
+    in progress) its published verdict and confirmed evidence only."""
     with _service_errors():
-        return claim_json(review.get_claim_detail(session, claim_id))
+        detail = review.get_claim_detail(session, claim_id)
+    if not allows(principal.role, Permission.READ_WORK):
+        detail = review.published_only(detail)
+    return claim_json(detail)
 
 
-@router.get("/claims/{claim_id}/history")
-def get_history(session: SessionDep, principal: Reader, claim_id: int) -> list[dict[str, Any]]:
-    """Every change to the claim, oldest first, with who and when."""
+@router.get(
+    "/claims/{claim_id}/history",
+    response_model=None,
+    responses={200: {"model": list[HistoryEntryOut]}},
+)
+def get_history(session: SessionDep, principal: WorkReader, claim_id: int) -> list[dict[str, Any]]:
+    """Every change to the claim, oldest first, with who and when (the desk's own record
+    of its work in progress: not for researchers)."""
     with _service_errors():
         entries = review.history(session, claim_id)
     return [
@@ -186,7 +202,12 @@ def get_history(session: SessionDep, principal: Reader, claim_id: int) -> list[d
     ]
 
 
-@router.post("/claims/{claim_id}/evidence", status_code=201, response_model=None)
+@router.post(
+    "/claims/{claim_id}/evidence",
+    status_code=201,
+    response_model=None,
+    responses={201: {"model": EvidenceOut}, **WRITE_ERRORS},
+)
 def post_evidence(
     session: SessionDep, principal: Linker, claim_id: int, body: EvidenceIn
 ) -> dict[str, Any] | JSONResponse:
@@ -219,7 +240,11 @@ def post_evidence(
     return evidence_json(made)
 
 
-@router.post("/claims/{claim_id}/actions", response_model=None)
+@router.post(
+    "/claims/{claim_id}/actions",
+    response_model=None,
+    responses={200: {"model": ClaimDetailOut}, **WRITE_ERRORS},
+)
 def post_action(
     session: SessionDep, principal: Reviewer, claim_id: int, body: ActionIn
 ) -> dict[str, Any] | JSONResponse:
@@ -241,7 +266,7 @@ def post_action(
     return claim_json(detail)
 
 
-@router.get("/rating-scale")
+@router.get("/rating-scale", response_model=None, responses={200: {"model": RatingScaleOut}})
 def get_rating_scale(session: SessionDep, principal: Reader) -> dict[str, Any]:
     """The desk's active rating scale and its labels, in order."""
     view = rating_scale.active_scale(session)

@@ -105,6 +105,7 @@ class Require:
 
 
 Reader = Annotated[Principal, Depends(Require(Permission.READ))]
+WorkReader = Annotated[Principal, Depends(Require(Permission.READ_WORK))]
 TokenOwner = Annotated[Principal, Depends(Require(Permission.OWN_TOKENS))]
 UserManager = Annotated[Principal, Depends(Require(Permission.MANAGE_USERS))]
 

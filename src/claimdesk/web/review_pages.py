@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from claimdesk.core.permissions import Permission
+from claimdesk.core.permissions import Permission, allows
 from claimdesk.core.scoring import split_reasons
 from claimdesk.core.textsafety import restore_hidden
 from claimdesk.core.workflow import ActionRefused, RoleNotAllowed, available_actions
@@ -115,6 +115,9 @@ def panel_context(
 ) -> dict[str, Any]:
     """Everything the review panel shows for ``claim``."""
     detail = review.get_claim_detail(session, claim.id)  # type: ignore[arg-type]
+    sees_work = allows(principal.role, Permission.READ_WORK)
+    if not sees_work:  # researchers: what the desk published, never work in progress
+        detail = review.published_only(detail)
     suggestions = matching.suggestions_for_claim(session, claim, limit=SEARCH_LIMIT)
     if query is None or query.strip() == claim.statement.strip():
         # the suggestions searched the library for the statement already
@@ -126,7 +129,7 @@ def panel_context(
         "detail": detail,
         "scale": rating_scale.active_scale(session),
         "actions": [a.value for a in available_actions(claim.status, principal.role)],
-        "history": review.history(session, claim.id),  # type: ignore[arg-type]
+        "history": review.history(session, claim.id) if sees_work else [],  # type: ignore[arg-type]
         "suggestions": suggestions,
         "search": search,
         "results": results,
@@ -515,6 +518,8 @@ def article_changes(
         newest = max(newest, event.id or 0)
         if event.actor_id == principal.user_id and event.actor_type in ("user", "token"):
             continue
+        if not allows(principal.role, Permission.READ_WORK):
+            continue  # who did what is the desk's work in progress
         changes.append((event, changed))
     open_claim = None
     if claim is not None and row_version is not None:
