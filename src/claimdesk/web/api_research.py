@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from claimdesk.core import research as rules
 from claimdesk.core.research import FilterError
@@ -246,7 +246,12 @@ class StatsOut(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    detail: str
+    """Every error of the JSON API (a 409 adds fields of its own)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"detail": "There is nothing at this address."}]}
+    )
+    detail: str = Field(description="What went wrong, in words.")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 from markupsafe import Markup
 
@@ -39,6 +39,7 @@ from claimdesk.core.exports import (
 from claimdesk.core.permissions import Permission
 from claimdesk.services import desk, exports, rating_scale
 from claimdesk.services.accounts import Principal
+from claimdesk.web.api_research import ErrorOut
 from claimdesk.web.auth import AuthenticationRequired, OptionalPrincipal, Require
 from claimdesk.web.deps import DatabaseDep, SessionDep
 from claimdesk.web.rendering import render
@@ -82,12 +83,36 @@ def _query(
         raise HTTPException(403, exc.message) from None
 
 
-@router.get("/api/exports/{format}")
+def _export_media() -> dict[str, Any]:
+    """Each format's media type, for the OpenAPI schema."""
+    content: dict[str, Any] = {}
+    for f in FORMATS.values():
+        bare = f.media_type.split(";")[0]
+        names = ", ".join(g.name for g in FORMATS.values() if g.media_type == f.media_type)
+        schema = {} if bare.endswith("json") else {"type": "string"}
+        content[bare] = {"schema": {**schema, "description": f"Formats: {names}."}}
+    return content
+
+
+_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The export, streamed as a download.", "content": _export_media()},
+    403: {"model": ErrorOut, "description": "A status your role may not export."},
+    404: {"model": ErrorOut, "description": "No such export format."},
+    422: {"model": ErrorOut, "description": "A filter that cannot be used (said in words)."},
+}
+
+
+@router.get(
+    "/api/exports/{format}",
+    summary="Export claims and verdicts",
+    response_class=StreamingResponse,
+    responses=_EXPORT_RESPONSES,
+)
 def api_export(
     request: Request,
     db: DatabaseDep,
     principal: Exporter,
-    format: str,
+    format: Annotated[str, Path(json_schema_extra={"enum": list(FORMATS)})],
     status: Statuses = None,
     verdict: Text = None,
     article: Text = None,

@@ -2,7 +2,7 @@
 
 Only the ``/api/`` routes are described: the HTML pages are not an API. Every error an API
 route can give is declared with the one body the app sends for all of them,
-``{"detail": "…"}`` (``ErrorBody``; a 409 adds who changed the claim and its current
+``{"detail": "…"}`` (``ErrorOut``; a 409 adds who changed the claim and its current
 ``row_version``): 401 for every route (send a Bearer token), 403 where some roles lack the
 permission, 404 where the path holds an id, 400 for a body that cannot be read, 422 where
 there is a query or a body, and 503 when the database is busy. That 422 replaces FastAPI's
@@ -18,21 +18,12 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel, ConfigDict, Field
 
 from claimdesk.core.permissions import Role, allows
+from claimdesk.web.api_research import ErrorOut
 from claimdesk.web.auth import Require
 
-ERROR_SCHEMA = "ErrorBody"
-
-
-class ErrorBody(BaseModel):
-    """Every error of the JSON API."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"detail": "There is nothing at this address."}]}
-    )
-    detail: str = Field(description="What went wrong, in words.")
+ERROR_SCHEMA = "ErrorOut"
 
 
 _DESCRIPTIONS = {
@@ -95,7 +86,7 @@ def api_schema(app: FastAPI) -> dict[str, Any]:
     spec["paths"] = {p: ops for p, ops in spec["paths"].items() if p.startswith("/api/")}
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas[ERROR_SCHEMA] = ErrorBody.model_json_schema()
+    schemas[ERROR_SCHEMA] = ErrorOut.model_json_schema()
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
