@@ -19,7 +19,8 @@ Quotes not in the page: every claim (whatever its score) has a quote; it "occurs
 when, after removing all whitespace from both, it is a substring of the page's visible text:
 the text nodes of the parsed HTML (entities unescaped, ``<script>``/``<style>``/comments left
 out, NFC as our decoder applies), so a tag boundary or a line break never counts against a
-quote, but a dropped or inserted word or character does. A quote also occurs when it is in
+quote, but a dropped or inserted word or character does (soft hyphens, invisible, are ignored
+too). A quote also occurs when it is in
 the text a sighted reader sees: the same, without hidden elements (``hidden``, ``aria-hidden``,
 inline ``display:none``, classes naming an icon or screen-reader-only text). A "|" between
 spaces is the separator we put between table cells, so it too counts as a boundary (on both
@@ -99,7 +100,8 @@ def visible_text(html: str, *, drop_hidden: bool = False) -> str:
 
 def _squeeze(text: str) -> str:
     """Whitespace and our table-cell separator (a "|" between spaces) count as tag boundaries."""
-    return _SPACE.sub("", _CELL.sub(" ", unicodedata.normalize("NFC", text)))
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")  # soft hyphens are invisible
+    return _SPACE.sub("", _CELL.sub(" ", text))
 
 
 def bootstrap_ci(values: list[float], rounds: int = 1000) -> tuple[float, float]:
