@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import jsonschema
 import pytest
 import schemathesis
 from fastapi.routing import iter_route_contexts
@@ -173,3 +174,8 @@ def test_openapi_json_documents_every_api_route_with_a_summary_and_its_errors() 
                     body = answer["content"]["application/json"]["schema"]
                     target = schemas[body["$ref"].rsplit("/", 1)[1]]
                     assert target["required"][0] == "detail", (method, path, code)
+    examples = ("ClaimList", "ClaimDetailOut", "ArticleList", "SourceList", "StatsOut")
+    others = ("RatingScaleOut", "HistoryEntryOut", "SqlResult", "ConflictOut", "ErrorOut")
+    for name in (*examples, *others):
+        for example in schemas[name]["examples"]:
+            jsonschema.validate(example, {"$ref": f"#/components/schemas/{name}", **spec})

@@ -90,6 +90,27 @@ class ClaimDetailOut(BaseModel):
 
 
 class HistoryEntryOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 88,
+                    "at": "2026-03-05T10:00:00+00:00",
+                    "actor": "reviewer@desk.example",
+                    "action": "propose",
+                    "before": {"status": "in_review"},
+                    "after": {
+                        "status": "proposed",
+                        "row_version": 4,
+                        "verdict_id": 9,
+                        "label": "False",
+                        "verdict": "proposed",
+                        "rationale": "The adopted budget shows a 12% overrun.",
+                    },
+                }
+            ]
+        }
+    )
     id: int
     at: str = Field(description="ISO 8601, UTC.")
     actor: str
@@ -139,6 +160,21 @@ class RatingScaleOut(BaseModel):
 
 class ConflictOut(BaseModel):
     """A stale ``row_version``: someone changed the claim since it was read."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "The claim was changed by editor@desk.example at "
+                    "2026-03-05T11:00:00+00:00 after you loaded it. Reload it to see the "
+                    "change, then try again.",
+                    "changed_by": "editor@desk.example",
+                    "changed_at": "2026-03-05T11:00:00.120000+00:00",
+                    "row_version": 7,
+                }
+            ]
+        }
+    )
 
     detail: str
     changed_by: str | None

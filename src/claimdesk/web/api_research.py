@@ -298,6 +298,7 @@ def _unprocessable(exc: FilterError) -> HTTPException:
 
 @router.get(
     "/claims",
+    summary="Search claims (cursor pages, or NDJSON)",
     response_model=ClaimList,
     responses={
         **ERRORS,
@@ -381,7 +382,7 @@ def _stream(
     return StreamingResponse(lines(), media_type=NDJSON, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/articles", response_model=ArticleList, responses=ERRORS)
+@router.get("/articles", summary="List articles", response_model=ArticleList, responses=ERRORS)
 def list_articles(
     session: SessionDep,
     principal: Reader,
@@ -416,7 +417,7 @@ def _source_out(source: Source) -> SourceOut:
     )
 
 
-@router.get("/sources", response_model=SourceList, responses=ERRORS)
+@router.get("/sources", summary="List library sources", response_model=SourceList, responses=ERRORS)
 def list_sources(
     session: SessionDep,
     principal: Reader,
@@ -442,7 +443,12 @@ def list_sources(
     return SourceList(items=[_source_out(s) for s in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/stats", response_model=StatsOut, responses=ERRORS)
+@router.get(
+    "/stats",
+    summary="Count claims by status and verdict",
+    response_model=StatsOut,
+    responses=ERRORS,
+)
 def get_stats(session: SessionDep, principal: Reader) -> StatsOut:
     """How many claims there are, by status and by verdict label (researchers and
     reviewers: the labels of published verdicts only)."""

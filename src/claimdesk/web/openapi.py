@@ -119,6 +119,8 @@ def _summary(operation: dict[str, Any], route: APIRoute) -> None:
     first = operation["description"].strip().split("\n\n")[0].replace("\n", " ")
     for stop in (". ", "; ", ": "):
         first = first.split(stop)[0]
+    if first.count("(") > first.count(")"):  # cut inside a parenthesis: leave it out
+        first = first[: first.rindex(" (")]
     operation["summary"] = first.rstrip(".")
 
 

@@ -113,7 +113,12 @@ def _json(result: sql_console.QueryResult) -> dict[str, Any]:
     return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
 
-@router.get("/api/sql", response_model=SqlResult, responses=_RESPONSES)
+@router.get(
+    "/api/sql",
+    summary="Run a read-only SQL query (GET)",
+    response_model=SqlResult,
+    responses=_RESPONSES,
+)
 async def get_api_sql(
     db: DatabaseDep,
     principal: Querier,
@@ -149,7 +154,13 @@ async def _posted_sql(request: Request) -> str:
     return value
 
 
-@router.post("/api/sql", response_model=SqlResult, responses=_RESPONSES, openapi_extra=_POST_BODY)
+@router.post(
+    "/api/sql",
+    summary="Run a read-only SQL query (POST, form or JSON)",
+    response_model=SqlResult,
+    responses=_RESPONSES,
+    openapi_extra=_POST_BODY,
+)
 async def post_api_sql(request: Request, db: DatabaseDep, principal: Querier) -> dict[str, Any]:
     """Run one read-only query sent as a ``sql`` form field or a JSON ``{"sql": …}``."""
     sql = await _posted_sql(request)
