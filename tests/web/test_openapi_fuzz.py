@@ -179,3 +179,31 @@ def test_openapi_json_documents_every_api_route_with_a_summary_and_its_errors() 
     for name in (*examples, *others):
         for example in schemas[name]["examples"]:
             jsonschema.validate(example, {"$ref": f"#/components/schemas/{name}", **spec})
+
+
+def test_a_stale_write_and_each_export_answer_as_the_schema_declares(
+    db: Database, fuzz_tokens: dict[str, dict[str, str]]
+) -> None:
+    """What the fuzzer first found undeclared: the 409 of a stale row_version (with who
+    changed the claim) and the exports' own media types (CSV, JSON-LD, NDJSON)."""
+    app = create_app(Settings(database_url=str(db.engine.url), secret_key="test"), database=db)
+    with db.session() as s:
+        claim_id = s.exec(select(Claim.id)).first()
+    admin = fuzz_tokens["admin"]
+    with TestClient(app) as client:
+        spec = client.get("/openapi.json").json()
+        stale = client.post(
+            f"/api/claims/{claim_id}/actions",
+            json={"action": "start", "row_version": 0},
+            headers=admin,
+        )
+        exports = {name: client.get(f"/api/exports/{name}", headers=admin) for name in FORMATS}
+    assert stale.status_code == 409
+    declared = spec["paths"]["/api/claims/{claim_id}/actions"]["post"]["responses"]["409"]
+    schema = declared["content"]["application/json"]["schema"]
+    jsonschema.validate(stale.json(), {**schema, **spec})
+    assert stale.json()["changed_by"]
+    media = spec["paths"]["/api/exports/{format}"]["get"]["responses"]["200"]["content"]
+    for name, response in exports.items():
+        assert response.status_code == 200, name
+        assert response.headers["content-type"].split(";")[0] in media, name
