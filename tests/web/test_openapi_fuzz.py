@@ -175,7 +175,7 @@ def test_openapi_json_documents_every_api_route_with_a_summary_and_its_errors() 
                     target = schemas[body["$ref"].rsplit("/", 1)[1]]
                     assert target["required"][0] == "detail", (method, path, code)
     examples = ("ClaimList", "ClaimDetailOut", "ArticleList", "SourceList", "StatsOut")
-    others = ("RatingScaleOut", "HistoryEntryOut", "SqlResult", "ConflictOut", "ErrorOut")
+    others = ("MeOut", "RatingScaleOut", "HistoryEntryOut", "SqlResult", "ConflictOut", "ErrorOut")
     for name in (*examples, *others):
         for example in schemas[name]["examples"]:
             jsonschema.validate(example, {"$ref": f"#/components/schemas/{name}", **spec})

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from claimdesk.core.permissions import Role
 from claimdesk.services import accounts
@@ -207,7 +208,15 @@ def users_update(
     return _users(request, session, error=None, created=None)
 
 
-@router.get("/api/me")
+class MeOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "ana@desk.example", "role": "researcher"}]}
+    )
+    email: str
+    role: str = Field(description="reviewer, editor, researcher or admin.")
+
+
+@router.get("/api/me", summary="Who the token belongs to", response_model=MeOut)
 def api_me(principal: Reader) -> dict[str, str]:
     """The caller's email and role, so a client can check its token."""
     return {"email": principal.email, "role": principal.role}
