@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from claimdesk.core import research
 from claimdesk.core.research import ClaimFilters, PageCursor
 from claimdesk.core.workflow import VerdictState
-from claimdesk.services import claim_search
+from claimdesk.services import claim_search, review
 from claimdesk.services.review import VerdictView
 from claimdesk.store import search_index
 from claimdesk.store.models import (
@@ -344,38 +344,9 @@ def _verdicts(session: Session, claim_ids: list[int]) -> dict[int, list[VerdictV
             select(Verdict).where(col(Verdict.claim_id).in_(claim_ids)).order_by(col(Verdict.id))
         )
     )
-    people = {v.proposer_id for v in rows} | {v.approver_id for v in rows}
-    wanted = [p for p in people if p is not None]
-    emails = (
-        {
-            int(r.id): str(r.email)
-            for r in session.connection().execute(
-                select(_USER.c.id, _USER.c.email).where(_USER.c.id.in_(wanted))
-            )
-        }
-        if wanted
-        else {}
-    )
     out: dict[int, list[VerdictView]] = {}
-    for v in rows:
-        out.setdefault(v.claim_id, []).append(
-            VerdictView(
-                id=v.id or 0,
-                uuid=str(v.uuid),
-                label=v.label_name,
-                rating_value=v.rating_value,
-                best_rating=v.best_rating,
-                worst_rating=v.worst_rating,
-                rationale=v.rationale,
-                state=v.state,
-                proposer=emails.get(v.proposer_id) if v.proposer_id else None,
-                approver=emails.get(v.approver_id) if v.approver_id else None,
-                supersedes_id=v.supersedes_id,
-                proposed_at=v.proposed_at,
-                approved_at=v.approved_at,
-                published_at=v.published_at,
-            )
-        )
+    for row, view in zip(rows, review.verdict_views(session, rows), strict=True):
+        out.setdefault(row.claim_id, []).append(view)
     return out
 
 

@@ -150,7 +150,8 @@ def _verdict_rows(session: Session, claim_id: int) -> list[Verdict]:
     return list(session.exec(query))
 
 
-def _verdict_views(session: Session, rows: list[Verdict]) -> list[VerdictView]:
+def verdict_views(session: Session, rows: list[Verdict]) -> list[VerdictView]:
+    """``rows`` as the views the screens and APIs show (people as emails), in order."""
     emails = _emails(session, {v.proposer_id for v in rows} | {v.approver_id for v in rows})
     return [
         VerdictView(
@@ -206,7 +207,7 @@ def get_claim_detail(session: Session, claim_id: int) -> ClaimDetail:
     """
     claim = load_claim(session, claim_id)
     claimant = session.get(Claimant, claim.claimant_id) if claim.claimant_id else None
-    verdicts = _verdict_views(session, _verdict_rows(session, claim_id))
+    verdicts = verdict_views(session, _verdict_rows(session, claim_id))
     published = [v for v in verdicts if v.state == VerdictState.PUBLISHED]
     return ClaimDetail(
         claim=claim,
