@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from claimdesk.core.filter_values import date_value, text_value
 from claimdesk.core.permissions import Permission, allows
 
 __all__ = [
@@ -63,30 +64,11 @@ def allowed_statuses(role: str | None) -> frozenset[str]:
 
 
 def _text(value: str | None, *, what: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    if "\x00" in value:
-        raise FilterError(f"The {what} filter cannot hold a NUL character.")
-    text = " ".join(value.split())
-    if len(text) > limit:
-        raise FilterError(f"The {what} filter is too long (at most {limit} characters).")
-    return text or None
+    return text_value(value, what=what, limit=limit, error=FilterError)
 
 
 def _date(value: str | date | None, *, what: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        shown = text[:40]
-        message = f"The {what} date must be a date like 2026-03-31, not {shown!r}."
-        raise FilterError(message) from None
+    return date_value(value, what=what, error=FilterError)
 
 
 def _article(value: str | int | None) -> int | None:
